@@ -1,0 +1,327 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    DatePrecision,
+    Indicator,
+    LawEventKind,
+    LawKind,
+    LawStatus,
+    PublicationStatus,
+    Region,
+    ResearchPhase,
+    SourceKind,
+    Verification,
+)
+from .querysets import (
+    CountryQuerySet,
+    LawEventQuerySet,
+    LawQuerySet,
+    SourceQuerySet,
+    StatisticQuerySet,
+)
+from .validators import validate_iso_alpha2
+
+# Years a source, a statistic or a law can sensibly carry.
+MIN_YEAR = 1800
+MAX_YEAR = 2100
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublishableModel(TimeStampedModel):
+    """A curated record that the public sees only once it is published."""
+
+    publication_status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+        help_text="Only published records reach the public site and the anonymous API.",
+    )
+    last_verified = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an analyst last checked this record against its sources.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+
+def year_constraint(field, name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}),
+        name=name,
+    )
+
+
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class Source(TimeStampedModel):
+    """A citable document; every fact in the database points to one."""
+
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable key used in spreadsheets and URLs."
+    )
+    title = models.CharField(max_length=400)
+    publisher = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+    url = models.URLField(max_length=600, blank=True, help_text="Where the document can be read.")
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Page, section or article cited, if one."
+    )
+    kind = models.CharField(max_length=12, choices=SourceKind.choices, default=SourceKind.OTHER)
+    accessed_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [year_constraint("year", "source_year_in_range")]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def get_absolute_url(self):
+        return reverse("countries:source-list") + f"#source-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Country(PublishableModel):
+    code = models.CharField(
+        "ISO code",
+        max_length=2,
+        unique=True,
+        validators=[validate_iso_alpha2],
+        help_text="ISO 3166-1 alpha-2 code, e.g. KR.",
+    )
+    name = models.CharField(max_length=100, unique=True)
+    local_name = models.CharField(
+        max_length=100, blank=True, help_text="The country's name in its own script."
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    region = models.CharField(max_length=20, choices=Region.choices)
+    phase = models.PositiveSmallIntegerField(choices=ResearchPhase.choices, default=ResearchPhase.ONE)
+    narrative = models.TextField(blank=True, help_text="The SSE landscape in our own words (Markdown).")
+    narrative_sources = models.ManyToManyField(Source, blank=True, related_name="country_narratives")
+    boundary = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="GeoJSON geometry imported from a boundary dataset.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["boundary"], m2m_fields=[narrative_sources])
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_two_upper_letters"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("countries:country-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Law(PublishableModel):
+    """A legal or policy instrument: constitution, act, decree, guideline, plan or bill."""
+
+    slug = models.SlugField(max_length=150, unique=True)
+    # PROTECT: a country's laws are reference data, never removed with it.
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="laws")
+    title = models.CharField("English title", max_length=400)
+    local_title = models.CharField(
+        "local-language title",
+        max_length=400,
+        blank=True,
+        help_text="The title in the country's own script, where known.",
+    )
+    short_title = models.CharField(max_length=120, blank=True)
+    citation = models.CharField(
+        max_length=200, blank=True, help_text="Number or citation, e.g. 'Act No. 8217'."
+    )
+    kind = models.CharField(max_length=12, choices=LawKind.choices, default=LawKind.ACT)
+    status = models.CharField(
+        "legal status", max_length=12, choices=LawStatus.choices, default=LawStatus.IN_FORCE
+    )
+    enacted_on = models.DateField(
+        null=True, blank=True, help_text="Enactment or promulgation date; empty for bills."
+    )
+    enacted_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    summary = models.TextField(blank=True, help_text="What it governs, in our own words (Markdown).")
+    url = models.URLField("text URL", max_length=600, blank=True, help_text="Where its text can be read.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="laws")
+    verification = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    verification_note = models.CharField(
+        max_length=400, blank=True, help_text="What could not be verified, and why."
+    )
+    amends = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="amended_by")
+    replaces = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="replaced_by")
+
+    history = HistoricalRecords(m2m_fields=[amends, replaces])
+    objects = LawQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "enacted_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enacted_on__isnull=True) | Q(enacted_on__year__gte=MIN_YEAR),
+                name="law_enacted_on_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "kind", "status"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.citation})" if self.citation else self.title
+
+    def get_absolute_url(self):
+        return reverse("countries:law-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["countries.country", "countries.source"]
+
+    def clean(self):
+        errors = {}
+        if self.kind == LawKind.BILL and self.status not in (LawStatus.BILL, LawStatus.EXPIRED):
+            errors["status"] = "A bill is either pending ('Bill') or expired."
+        if self.status == LawStatus.BILL and self.enacted_on:
+            errors["enacted_on"] = "A bill that is still a bill has no enactment date."
+        if self.pk:
+            for field in ("amends", "replaces"):
+                if getattr(self, field).filter(pk=self.pk).exists():
+                    errors[field] = "A law cannot amend or replace itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class LawEvent(TimeStampedModel):
+    """A dated step in a law's life; the events decide when it is in force."""
+
+    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=LawEventKind.choices)
+    date = models.DateField()
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    related_law = models.ForeignKey(
+        Law,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caused_events",
+        help_text="The instrument that made this happen, e.g. the amending act.",
+    )
+    reference = models.CharField(max_length=200, blank=True, help_text="E.g. a court decision number.")
+    note = models.CharField(max_length=500, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="law_events"
+    )
+    verification = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+
+    history = HistoricalRecords()
+    objects = LawEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["law", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["law", "kind", "date"], name="law_event_unique"),
+            models.CheckConstraint(
+                condition=Q(date__year__gte=MIN_YEAR) & Q(date__year__lte=MAX_YEAR),
+                name="law_event_date_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.law}: {self.get_kind_display()} {self.date}"
+
+    def natural_key(self):
+        return (self.law.slug, self.kind, self.date.isoformat())
+
+    natural_key.dependencies = ["countries.law"]
+
+    def clean(self):
+        if self.related_law_id and self.related_law_id == self.law_id:
+            raise ValidationError({"related_law": "An event's cause cannot be the law itself."})
+
+
+class Statistic(PublishableModel):
+    slug = models.SlugField(max_length=150, unique=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="statistics")
+    org_type = models.ForeignKey(
+        "orgs.OrganizationType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        help_text="The organization type counted, if the figure is about one.",
+    )
+    indicator = models.CharField(max_length=20, choices=Indicator.choices)
+    label = models.CharField(
+        max_length=300, help_text="What exactly is counted, e.g. 'Cooperatives under the Framework Act'."
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    unit = models.CharField(max_length=40, help_text="E.g. 'organizations', 'persons', '%'.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statistics"
+    )
+    verification = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = StatisticQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "indicator", "label", "year"]
+        constraints = [year_constraint("year", "statistic_year_in_range")]
+
+    def __str__(self):
+        return f"{self.country_id and self.country.code} {self.label} {self.year}: {self.value} {self.unit}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["countries.country", "countries.source", "orgs.organizationtype"]

@@ -1,0 +1,135 @@
+"""Factories for test data; the method (features, sub-conditions) comes from the real fixture."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from countries.choices import LawEventKind, PublicationStatus, Verification
+from countries.models import Country, Law, LawEvent, Source, Statistic
+from orgs.models import Evidence, Family, LegalBasis, OrganizationType, SubCondition
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Source document {n}")
+    publisher = "Test publisher"
+    year = 2020
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+
+
+# Assigned ISO codes, handed out in turn so factories never make an invalid country.
+_ISO_CODES = ["FR", "DE", "IT", "ES", "PT", "NL", "BE", "SE", "NO", "FI", "DK", "PL", "CZ", "AT", "CH", "IE"]
+
+
+class CountryFactory(DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: _ISO_CODES[n % len(_ISO_CODES)])
+    name = factory.LazyAttribute(lambda o: f"Country {o.code}")
+    slug = factory.LazyAttribute(lambda o: f"country-{o.code.lower()}")
+    region = "east_asia"
+    phase = 1
+    publication_status = PublicationStatus.PUBLISHED
+
+
+class LawFactory(DjangoModelFactory):
+    class Meta:
+        model = Law
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"law-{n}")
+    country = factory.SubFactory(CountryFactory)
+    title = factory.Sequence(lambda n: f"Cooperatives Act {n}")
+    citation = factory.Sequence(lambda n: f"Act No. {n}")
+    enacted_on = datetime.date(2000, 1, 1)
+    source = factory.SubFactory(SourceFactory)
+    verification = Verification.OFFICIAL
+    publication_status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def in_force(obj, create, extracted, **kwargs):
+        """Laws enter into force on enactment unless told ``in_force=False``."""
+        if create and extracted is not False and obj.enacted_on:
+            LawEvent.objects.create(law=obj, kind=LawEventKind.IN_FORCE, date=obj.enacted_on)
+
+
+class LawEventFactory(DjangoModelFactory):
+    class Meta:
+        model = LawEvent
+
+    law = factory.SubFactory(LawFactory)
+    kind = LawEventKind.AMENDED
+    date = datetime.date(2010, 1, 1)
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = Family
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"family-{n}")
+    name = factory.Sequence(lambda n: f"Family {n}")
+
+
+class OrganizationTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = OrganizationType
+
+    slug = factory.Sequence(lambda n: f"org-type-{n}")
+    country = factory.SubFactory(CountryFactory)
+    family = factory.SubFactory(FamilyFactory)
+    name = factory.Sequence(lambda n: f"Organization type {n}")
+    publication_status = PublicationStatus.PUBLISHED
+
+
+class LegalBasisFactory(DjangoModelFactory):
+    class Meta:
+        model = LegalBasis
+
+    org_type = factory.SubFactory(OrganizationTypeFactory)
+    law = factory.SubFactory(LawFactory, country=factory.SelfAttribute("..org_type.country"))
+    provision = "Art. 1"
+
+
+class EvidenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    org_type = factory.SubFactory(OrganizationTypeFactory)
+    sub_condition = factory.LazyFunction(lambda: SubCondition.objects.get(code="democratic-governance"))
+    law = factory.SubFactory(LawFactory, country=factory.SelfAttribute("..org_type.country"))
+    provision = factory.Sequence(lambda n: f"Art. {n}")
+    note = "Stipulated by the law."
+    source = factory.SubFactory(SourceFactory)
+    verification = Verification.STATUTE
+
+
+class StatisticFactory(DjangoModelFactory):
+    class Meta:
+        model = Statistic
+
+    slug = factory.Sequence(lambda n: f"statistic-{n}")
+    country = factory.SubFactory(CountryFactory)
+    indicator = "organizations"
+    label = "Registered cooperatives"
+    value = 100
+    unit = "organizations"
+    year = 2020
+    source = factory.SubFactory(SourceFactory)
+    publication_status = PublicationStatus.PUBLISHED
+
+
+def give_evidence(org_type, *codes, law=None):
+    """Attach evidence for each sub-condition code to ``org_type`` and return the rows."""
+    law = law or LawFactory(country=org_type.country)
+    return [
+        EvidenceFactory(org_type=org_type, law=law, sub_condition=SubCondition.objects.get(code=code))
+        for code in codes
+    ]
