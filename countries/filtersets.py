@@ -1,0 +1,99 @@
+"""API filters for countries, laws, statistics and sources (see docs/api.md)."""
+
+import django_filters
+
+from sse_map.api.filters import APIFilterSet, CodeListFilter
+
+from .choices import Indicator, LawKind, LawStatus, Region
+from .models import Country, Law, Source, Statistic
+
+
+def visible_countries(request):
+    return Country.objects.visible_to(request.user) if request is not None else Country.objects.public()
+
+
+def country_filter(field_name="country__code"):
+    return CodeListFilter(
+        field_name=field_name,
+        to_field_name="code",
+        queryset=visible_countries,
+        transform=str.upper,
+        help_text="One or several ISO 3166-1 alpha-2 codes, case-insensitive: `PH` or `PH,KR`.",
+    )
+
+
+class CountryFilterSet(APIFilterSet):
+    search_fields = ("name", "local_name", "narrative")
+
+    code = CodeListFilter(
+        field_name="code",
+        to_field_name="code",
+        queryset=visible_countries,
+        transform=str.upper,
+        help_text="One or several ISO 3166-1 alpha-2 codes.",
+    )
+    region = django_filters.MultipleChoiceFilter(choices=Region.choices)
+
+    class Meta:
+        model = Country
+        fields = ["code", "region", "phase"]
+
+
+class LawFilterSet(APIFilterSet):
+    search_fields = ("title", "local_title", "short_title", "citation", "summary")
+
+    country = country_filter()
+    kind = django_filters.MultipleChoiceFilter(choices=LawKind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=LawStatus.choices, help_text="The legal status today.")
+    enacted_after = django_filters.DateFilter(
+        field_name="enacted_on", lookup_expr="gte", help_text="Enacted on or after this date (YYYY-MM-DD)."
+    )
+    enacted_before = django_filters.DateFilter(
+        field_name="enacted_on", lookup_expr="lte", help_text="Enacted on or before this date (YYYY-MM-DD)."
+    )
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        help_text="Time travel: only the laws in force on this date (YYYY-MM-DD), as their dated events decide.",
+    )
+
+    class Meta:
+        model = Law
+        fields = ["country", "kind", "status", "enacted_after", "enacted_before", "as_of"]
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.in_force_on(value)
+
+
+class StatisticFilterSet(APIFilterSet):
+    search_fields = ("label", "note")
+
+    country = country_filter()
+    org_type = CodeListFilter(
+        field_name="org_type__slug",
+        to_field_name="slug",
+        queryset=lambda request: _visible_org_types(request),
+        help_text="One or several organization type slugs.",
+    )
+    indicator = django_filters.MultipleChoiceFilter(choices=Indicator.choices)
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", help_text="Year from (inclusive).")
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", help_text="Year to (inclusive).")
+
+    class Meta:
+        model = Statistic
+        fields = ["country", "org_type", "indicator", "year", "year_min", "year_max"]
+
+
+def _visible_org_types(request):
+    from orgs.models import OrganizationType
+
+    if request is None:
+        return OrganizationType.objects.public()
+    return OrganizationType.objects.visible_to(request.user)
+
+
+class SourceFilterSet(APIFilterSet):
+    search_fields = ("title", "publisher", "locator", "note")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "year", "publisher"]
