@@ -1,13 +1,12 @@
 """API filters for organization types, families, features and sub-conditions (see docs/api.md)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from countries.filtersets import country_filter
 from countries.models import Country, Law
 from countries.querysets import can_see_drafts
-from sse_map.api.filters import APIFilterSet, CodeListFilter, IdListFilter
+from sse_map.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
 
 from .choices import ClassificationChoice
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
@@ -57,7 +56,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method="filter_law",
         help_text="Types resting on this law (id), as legal basis or evidence.",
     )
-    legally_institutionalized = django_filters.BooleanFilter(widget=forms.NullBooleanSelect)
+    legally_institutionalized = StrictBooleanFilter(help_text="true for types with a legal form of their own.")
     as_of = django_filters.DateFilter(
         method="filter_as_of",
         help_text="Time travel (YYYY-MM-DD): evidence, laws and classification as they stood that day.",

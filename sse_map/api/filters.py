@@ -21,6 +21,9 @@ class CodeListField(filter_fields.ModelMultipleChoiceField):
     def clean(self, value):
         if value:
             value = [self.transform(part.strip()) for item in value for part in str(item).split(",") if part.strip()]
+        if not value and not self.required:
+            # An empty list, not an empty queryset: method filters skip empty values only.
+            return []
         return super().clean(value)
 
 
@@ -41,8 +44,18 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IdListFilter(django_filters.ModelMultipleChoiceFilter):
-    """One or several record ids; an id outside the filter's queryset is a 400."""
+class IdListFilter(CodeListFilter):
+    """One or several record ids (``?law=3,7``); an id outside the filter's queryset is a 400."""
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true``/``false`` (or ``1``/``0``); anything else is a 400 rather than ignored."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [(v, v) for v in ("true", "false", "1", "0")])
+        kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
+        super().__init__(*args, **kwargs)
 
 
 class StrictOrderingFilter(drf_filters.OrderingFilter):
