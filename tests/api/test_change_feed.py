@@ -1,0 +1,96 @@
+"""The change feed: ``updated_since`` on every list, and tombstones for deletions."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from countries.choices import PublicationStatus
+from countries.models import Law, Source, Statistic
+from orgs.models import Evidence, OrganizationType
+from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
+
+from .helpers import API, keys, results
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = timezone.make_aware(datetime.datetime(2001, 1, 1))
+LAST_WEEK = timezone.now() - datetime.timedelta(days=7)
+
+
+def age(model, **filters):
+    """Make rows look last touched long ago (update() skips auto_now)."""
+    model.objects.filter(**filters).update(updated_at=LONG_AGO)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["countries", "laws", "org-types", "statistics", "sources", "families", "features", "sub-conditions"]
+)
+def test_updated_since_is_accepted_on_every_list_and_has_no_cap(anon, endpoint):
+    """Every list takes ``updated_since``; a date decades back is fine; a malformed one is a 400."""
+    assert anon.get(f"{API}{endpoint}/?updated_since=1900-01-01T00:00:00Z").status_code == 200
+    assert "updated_since" in anon.get(f"{API}{endpoint}/?updated_since=last-week").json()
+
+
+def test_laws_changed_since(anon):
+    """Only laws changed at or after the moment are listed."""
+    country = CountryFactory(code="KR")
+    old = LawFactory(country=country, slug="old")
+    LawFactory(country=country, slug="recent")
+    age(Law, pk=old.pk)
+    assert keys(anon.get(f"{API}laws/", {"updated_since": LAST_WEEK.isoformat()})) == ["recent"]
+    assert sorted(keys(anon.get(f"{API}laws/?updated_since=2000-01-01T00:00:00Z"))) == ["old", "recent"]
+
+
+def test_statistics_and_sources_changed_since(anon):
+    """The feed works the same on statistics and sources."""
+    StatisticFactory(slug="s-old")
+    StatisticFactory(slug="s-new")
+    age(Statistic, slug="s-old")
+    age(Source)
+    since = {"updated_since": LAST_WEEK.isoformat()}
+    assert keys(anon.get(f"{API}statistics/", since)) == ["s-new"]
+    assert keys(anon.get(f"{API}sources/", since)) == []
+
+
+def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
+    """A type whose own row is old still appears when evidence was added, edited or removed since."""
+    country = CountryFactory(code="PH")
+    quiet, edited, pruned = (OrganizationTypeFactory(slug=s, country=country) for s in ("quiet", "edited", "pruned"))
+    for org_type in (quiet, edited, pruned):
+        give_evidence(org_type, "for-profit")
+    age(Evidence)
+    age(OrganizationType)
+    since = {"updated_since": LAST_WEEK.isoformat()}
+    assert keys(anon.get(f"{API}org-types/", since)) == []
+
+    row = Evidence.objects.get(org_type=edited)
+    row.provision = "Art. 99"
+    row.save()
+    Evidence.objects.get(org_type=pruned).delete()
+    assert sorted(keys(anon.get(f"{API}org-types/", since))) == ["edited", "pruned"]
+
+
+def test_deletions_are_tombstones(anon, viewer):
+    """A deleted published law is a tombstone for everyone; a deleted draft only for viewers."""
+    country = CountryFactory(code="KR")
+    published = LawFactory(country=country)
+    draft = LawFactory(country=country, publication_status=PublicationStatus.DRAFT)
+    type_ = OrganizationTypeFactory(slug="gone-type", country=country)
+    published_id, draft_id = published.pk, draft.pk
+    published.delete()
+    draft.delete()
+    type_.delete()
+
+    tombstones = results(anon.get(f"{API}deletions/"))
+    assert {(t["model"], t["key"]) for t in tombstones} == {("law", str(published_id)), ("org-type", "gone-type")}
+    assert all(t["deleted_at"] for t in tombstones)
+    seen_by_viewer = {(t["model"], t["key"]) for t in results(viewer.get(f"{API}deletions/"))}
+    assert ("law", str(draft_id)) in seen_by_viewer
+
+    assert [t["key"] for t in results(anon.get(f"{API}deletions/?model=org-type"))] == ["gone-type"]
+    future = (timezone.now() + datetime.timedelta(hours=1)).isoformat()
+    assert results(anon.get(f"{API}deletions/", {"updated_since": future})) == []
+    assert results(anon.get(f"{API}deletions/?updated_since=1990-01-01T00:00:00Z"))
+    assert "model" in anon.get(f"{API}deletions/?model=planet").json()
+    assert "updated_since" in anon.get(f"{API}deletions/?updated_since=tuesday").json()
