@@ -1,11 +1,12 @@
 """API filters for countries, laws, statistics and sources (see docs/api.md)."""
 
 import django_filters
+from django.db.models import Q
 
 from sse_map.api.filters import APIFilterSet, CodeListFilter
 
 from .choices import Indicator, LawKind, LawStatus, Region
-from .models import Country, Law, Source, Statistic
+from .models import Country, Law, LawEvent, Source, Statistic
 
 
 def visible_countries(request):
@@ -55,6 +56,11 @@ class LawFilterSet(APIFilterSet):
         method="filter_as_of",
         help_text="Time travel: only the laws in force on this date (YYYY-MM-DD), as their dated events decide.",
     )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Laws changed at or after this ISO 8601 datetime, including changes and deletions of their "
+        "dated events (the change feed); no limit on age.",
+    )
 
     class Meta:
         model = Law
@@ -62,6 +68,11 @@ class LawFilterSet(APIFilterSet):
 
     def filter_as_of(self, queryset, name, value):
         return queryset.in_force_on(value)
+
+    def filter_updated_since(self, queryset, name, value):
+        events = LawEvent.objects.filter(updated_at__gte=value).values("law")
+        removed = LawEvent.history.filter(history_type="-", history_date__gte=value).values("law_id")
+        return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=events) | Q(pk__in=removed))
 
 
 class StatisticFilterSet(APIFilterSet):

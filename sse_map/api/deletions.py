@@ -1,10 +1,12 @@
 """
-Tombstones for the change feed: records deleted since a moment, read from
-django-simple-history's deletion rows (``history_type='-'``), with no limit on age.
+Tombstones for the change feed, read from django-simple-history with no limit
+on age: records deleted (``history_type='-'``), and published records taken
+back to draft, in review or archived ("withdrawn"), which vanish from the
+anonymous lists just as deleted ones do.
 """
 
 from django import forms
-from django.db.models import CharField, Value
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -31,25 +33,38 @@ TRACKED = {
 }
 
 
+def removals(model, user):
+    """
+    The history rows that took a record out of ``user``'s view. Readers
+    without the view permission only learn of records they could have seen:
+    deleted while published, or withdrawn after having been published.
+    """
+    deleted = Q(history_type="-")
+    if not hasattr(model, "publication_status") or can_see_drafts(user, model):
+        return model.history.filter(deleted).annotate(action=Value("deleted"))
+    published = PublicationStatus.PUBLISHED
+    was_public = Exists(
+        model.history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"), publication_status=published)
+    )
+    return model.history.filter(
+        (deleted & Q(publication_status=published))
+        | (Q(history_type="~") & ~Q(publication_status=published) & was_public)
+    ).annotate(action=Case(When(deleted, then=Value("deleted")), default=Value("withdrawn")))
+
+
 def deletions(user, *, since=None, models=None):
-    """
-    Deletion rows of the tracked models, oldest first. A reader without a
-    model's view permission only learns of records that were published when
-    deleted.
-    """
+    """Removals of the tracked models' records, oldest first (see ``removals``)."""
     parts = []
     for name, (model, key) in TRACKED.items():
         if models and name not in models:
             continue
-        rows = model.history.filter(history_type="-")
+        rows = removals(model, user)
         if since is not None:
             rows = rows.filter(history_date__gte=since)
-        if hasattr(model, "publication_status") and not can_see_drafts(user, model):
-            rows = rows.filter(publication_status=PublicationStatus.PUBLISHED)
         parts.append(
             rows.order_by()
             .annotate(model=Value(name, output_field=CharField()), key=Cast(key, CharField()))
-            .values("model", "key", "history_date")
+            .values("model", "key", "action", "history_date")
         )
     if not parts:
         return Law.history.none().values("history_date")
@@ -60,11 +75,14 @@ def deletions(user, *, since=None, models=None):
 class DeletionSerializer(serializers.Serializer):
     model = serializers.ChoiceField(choices=list(TRACKED), help_text="The endpoint the record was listed under.")
     key = serializers.CharField(help_text="Its lookup key in that endpoint's URL (code, id or slug).")
+    action = serializers.ChoiceField(
+        choices=["deleted", "withdrawn"], help_text="Deleted, or withdrawn from publication."
+    )
     deleted_at = serializers.DateTimeField(source="history_date")
 
 
 class DeletionViewSet(ListViewSet):
-    """Records deleted since ``updated_since`` (tombstones), so a mirror can drop them."""
+    """Records deleted or withdrawn from publication since ``updated_since`` (tombstones), so a mirror can drop them."""
 
     serializer_class = DeletionSerializer
 

@@ -35,9 +35,7 @@ def token_client(user):
 def viewer(db):
     """A reader holding every view permission: sees drafts."""
     return token_client(
-        user_with(
-            "view_country", "view_law", "view_statistic", "view_organizationtype", username="viewer"
-        )
+        user_with("view_country", "view_law", "view_statistic", "view_organizationtype", username="viewer")
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from countries.choices import PublicationStatus
-from countries.models import Law, Source, Statistic
+from countries.models import Law, LawEvent, Source, Statistic
 from orgs.models import Evidence, OrganizationType
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
@@ -33,13 +33,16 @@ def test_updated_since_is_accepted_on_every_list_and_has_no_cap(anon, endpoint):
 
 
 def test_laws_changed_since(anon):
-    """Only laws changed at or after the moment are listed."""
+    """Only laws changed at or after the moment, or whose dated events changed, are listed."""
     country = CountryFactory(code="KR")
     old = LawFactory(country=country, slug="old")
     LawFactory(country=country, slug="recent")
     age(Law, pk=old.pk)
+    LawEvent.objects.filter(law=old).update(updated_at=LONG_AGO)
     assert keys(anon.get(f"{API}laws/", {"updated_since": LAST_WEEK.isoformat()})) == ["recent"]
     assert sorted(keys(anon.get(f"{API}laws/?updated_since=2000-01-01T00:00:00Z"))) == ["old", "recent"]
+    LawEvent.objects.create(law=old, kind="amended", date=datetime.date(2015, 1, 1))
+    assert sorted(keys(anon.get(f"{API}laws/", {"updated_since": LAST_WEEK.isoformat()}))) == ["old", "recent"]
 
 
 def test_statistics_and_sources_changed_since(anon):
@@ -83,7 +86,10 @@ def test_deletions_are_tombstones(anon, viewer):
     type_.delete()
 
     tombstones = results(anon.get(f"{API}deletions/"))
-    assert {(t["model"], t["key"]) for t in tombstones} == {("law", str(published_id)), ("org-type", "gone-type")}
+    assert {(t["model"], t["key"], t["action"]) for t in tombstones} == {
+        ("law", str(published_id), "deleted"),
+        ("org-type", "gone-type", "deleted"),
+    }
     assert all(t["deleted_at"] for t in tombstones)
     seen_by_viewer = {(t["model"], t["key"]) for t in results(viewer.get(f"{API}deletions/"))}
     assert ("law", str(draft_id)) in seen_by_viewer
@@ -94,3 +100,16 @@ def test_deletions_are_tombstones(anon, viewer):
     assert results(anon.get(f"{API}deletions/?updated_since=1990-01-01T00:00:00Z"))
     assert "model" in anon.get(f"{API}deletions/?model=planet").json()
     assert "updated_since" in anon.get(f"{API}deletions/?updated_since=tuesday").json()
+
+
+def test_withdrawn_records_are_tombstones_for_anonymous_readers(anon):
+    """A published law taken back to draft is a 'withdrawn' tombstone; a law that was always a draft never shows."""
+    country = CountryFactory(code="KR")
+    law = LawFactory(country=country)
+    law.publication_status = PublicationStatus.DRAFT
+    law.save()
+    always_draft = LawFactory(country=country, publication_status=PublicationStatus.DRAFT)
+    always_draft.title = "Edited draft"
+    always_draft.save()
+    tombstones = results(anon.get(f"{API}deletions/"))
+    assert [(t["model"], t["key"], t["action"]) for t in tombstones] == [("law", str(law.pk), "withdrawn")]

@@ -27,13 +27,19 @@ SSEOE_CODES = ("public-interest", "for-profit", "democratic-governance")
 def landscape():
     ph, kr = CountryFactory(code="PH"), CountryFactory(code="KR")
     coops = FamilyFactory(slug="cooperative")
-    coop = OrganizationTypeFactory(slug="ph-coop", name="Cooperative", local_name="Kooperatiba", country=ph, family=coops)
+    coop = OrganizationTypeFactory(
+        slug="ph-coop", name="Cooperative", local_name="Kooperatiba", country=ph, family=coops
+    )
     law = LawFactory(country=ph, title="Cooperative Code")
     give_evidence(coop, *SSEOE_CODES, law=law)
     LegalBasisFactory(org_type=coop, law=law)
-    company = OrganizationTypeFactory(slug="ph-company", name="Stock company", country=ph, legally_institutionalized=True)
+    company = OrganizationTypeFactory(
+        slug="ph-company", name="Stock company", country=ph, legally_institutionalized=True
+    )
     give_evidence(company, "for-profit", "free-establishment")
-    group = OrganizationTypeFactory(slug="kr-group", name="Self-help group", country=kr, legally_institutionalized=False)
+    group = OrganizationTypeFactory(
+        slug="kr-group", name="Self-help group", country=kr, legally_institutionalized=False
+    )
     return {"coop": coop, "company": company, "group": group, "law": law, "ph": ph, "kr": kr}
 
 

@@ -118,3 +118,22 @@ def test_cors_allows_read_only_cross_origin_gets_without_credentials(anon):
     allowed = preflight["Access-Control-Allow-Methods"]
     assert "GET" in allowed and "POST" not in allowed and "DELETE" not in allowed
     assert "Access-Control-Allow-Origin" not in anon.get("/admin/login/", HTTP_ORIGIN="https://partner.example")
+
+
+def test_tokens_come_from_a_management_command_or_the_admin():
+    """``manage.py drf_create_token <user>`` makes a working token; the admin lists tokens too."""
+    import io
+
+    from django.contrib import admin
+    from django.core.management import call_command
+    from rest_framework.authtoken.admin import TokenProxy
+    from rest_framework.test import APIClient
+
+    user_with("add_law", username="scripted")
+    out = io.StringIO()
+    call_command("drf_create_token", "scripted", stdout=out)
+    key = out.getvalue().split()[2]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.post(f"{API}laws/", new_law(CountryFactory(code="KR")), format="json").status_code == 201
+    assert admin.site.is_registered(TokenProxy)

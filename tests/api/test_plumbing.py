@@ -140,4 +140,3 @@ def test_docs_are_served_from_our_static_files(anon):
     assert any("drf_spectacular_sidecar" in s for s in sources)
     assert "<script>" not in html, "no inline script (CSP)"
     assert anon.get(f"{API}redoc/").status_code == 200
-
