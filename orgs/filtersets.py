@@ -59,7 +59,8 @@ class OrganizationTypeFilterSet(APIFilterSet):
     legally_institutionalized = StrictBooleanFilter(help_text="true for types with a legal form of their own.")
     as_of = django_filters.DateFilter(
         method="filter_as_of",
-        help_text="Time travel (YYYY-MM-DD): evidence, laws and classification as they stood that day.",
+        help_text="Time travel (YYYY-MM-DD): the types that existed that day (resting on a law then in force, "
+        "or on no law), with their evidence, laws and classification as they stood that day.",
     )
     updated_since = django_filters.IsoDateTimeFilter(
         method="filter_updated_since",
@@ -79,8 +80,8 @@ class OrganizationTypeFilterSet(APIFilterSet):
         return self.request is None or not can_see_drafts(self.request.user, OrganizationType)
 
     def filter_as_of(self, queryset, name, value):
-        # Read by the derived filters and the serializer; the list of types itself is the same.
-        return queryset
+        # The derived filters and the serializer read the date too.
+        return queryset.existing_on(value)
 
     def filter_derived(self, queryset, name, value):
         day = self.form.cleaned_data.get("as_of")

@@ -64,6 +64,24 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             Prefetch("legal_bases", queryset=legal_bases),
         )
 
+    def existing_on(self, day):
+        """
+        Types that existed on ``day``: those resting on a law in force that
+        day (as legal basis or evidence), and those resting on no law at all.
+        """
+        from django.db.models import Q
+
+        from countries.models import Law
+
+        from .models import Evidence, LegalBasis
+
+        in_force = Law.objects.in_force_on(day).values("pk")
+        rests_on = Q(pk__in=LegalBasis.objects.values("org_type")) | Q(pk__in=Evidence.objects.values("org_type"))
+        rests_on_in_force = Q(pk__in=LegalBasis.objects.filter(law__in=in_force).values("org_type")) | Q(
+            pk__in=Evidence.objects.filter(law__in=in_force).values("org_type")
+        )
+        return self.filter(rests_on_in_force | ~rests_on)
+
     def classified_on(self, day, *, public=True):
         """
         ``{pk: (Classification, sub-condition codes)}`` for the types in this
@@ -95,7 +113,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
 
     def classification_matrix(self, day=None, *, public=True):
         """
-        The comparison matrix for the types in this queryset:
+        The comparison matrix for the types in this queryset (those existing
+        on ``day`` when given, see ``existing_on``):
         ``{country_id: {"total": n, "sseoe": n, "pho": n, "outside": n,
         "families": [{"family", "name", "total", "sseoe", "pho", "outside"}]}}``,
         classified as of ``day`` when given. A fixed number of queries.
@@ -109,8 +128,9 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             for *key, n in grouped:
                 counts[tuple(key)] += n
         else:
-            landscape = self.classified_on(day, public=public)
-            for pk, *key in self.order_by().values_list("pk", *columns):
+            existing = self.existing_on(day)
+            landscape = existing.classified_on(day, public=public)
+            for pk, *key in existing.order_by().values_list("pk", *columns):
                 counts[(*key, landscape[pk][0].classification)] += 1
         matrix = {}
         for (country_id, slug, name, _order, classification), n in sorted(counts.items(), key=lambda kv: kv[0][3]):

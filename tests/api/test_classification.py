@@ -72,3 +72,5 @@ def test_as_of_counts_that_days_classification(anon):
     in_2015 = row_for(anon.get(f"{API}classification/?as_of=2015-01-01"), "ID")
     assert (in_2013["sseoe"], in_2013["pho"]) == (1, 0)
     assert (in_2015["sseoe"], in_2015["pho"]) == (0, 1)
+    before = row_for(anon.get(f"{API}classification/?as_of=1990-01-01"), "ID")
+    assert before["total"] == 0, "the type did not exist before its law"

@@ -212,7 +212,7 @@ def test_org_type_as_of_2013_uses_the_new_law_and_2015_the_reinstated_one(anon, 
         ("2015-01-01", "sseoe", False),
         ("2015-01-01", "pho", True),
         ("2000-01-01", "pho", True),
-        ("1990-01-01", "outside", True),
+        ("1990-01-01", "outside", False),
     ],
 )
 def test_derived_filters_apply_to_the_landscape_of_the_day(anon, annulled_law, day, classification, listed):
@@ -227,3 +227,11 @@ def test_as_of_sub_condition_and_feature_filters(anon, annulled_law):
     assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&feature=social")) == []
     assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&sub_condition=democratic-governance")) == ["id-coop"]
     assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&features_met=2")) == ["id-coop"]
+
+
+def test_as_of_lists_only_the_types_that_existed(anon, annulled_law):
+    """Before its first law entered into force a type is absent; a type resting on no law is always there."""
+    OrganizationTypeFactory(slug="informal", country=annulled_law["coop"].country, legally_institutionalized=False)
+    assert keys(anon.get(f"{API}org-types/?as_of=1990-01-01")) == ["informal"]
+    assert sorted(keys(anon.get(f"{API}org-types/?as_of=1993-01-01"))) == ["id-coop", "informal"]
+    assert anon.get(f"{API}org-types/id-coop/?as_of=1990-01-01").status_code == 404
