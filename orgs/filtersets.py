@@ -11,7 +11,7 @@ from sse_map.api.filters import APIFilterSet, CodeListFilter, IdListFilter, Stri
 from .choices import ClassificationChoice
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
 
-FEATURES_MET_CHOICES = [(str(n), str(n)) for n in range(4)]
+FEATURES_MET_CHOICES = [(n, str(n)) for n in range(4)]
 
 
 def visible_laws(request):

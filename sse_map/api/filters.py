@@ -5,8 +5,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django_filters import fields as filter_fields
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
@@ -27,7 +25,12 @@ class CodeListField(filter_fields.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+def document(filter_, schema):
+    """Give a filter its OpenAPI schema, keeping its help text as the description."""
+    description = filter_.extra.get("help_text")
+    filter_._spectacular_annotation = {"field": {**schema, **({"description": description} if description else {})}}
+
+
 class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
     """
     One or several keys (``?country=PH,KR`` or ``?country=PH&country=KR``). A
@@ -36,19 +39,21 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
     """
 
     field_class = CodeListField
+    item_schema = {"type": "string"}
 
     def __init__(self, *args, transform=None, **kwargs):
         if transform is not None:
             kwargs["transform"] = transform
         super().__init__(*args, **kwargs)
+        document(self, self.item_schema)
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class IdListFilter(CodeListFilter):
     """One or several record ids (``?law=3,7``); an id outside the filter's queryset is a 400."""
 
+    item_schema = {"type": "integer"}
 
-@extend_schema_field(OpenApiTypes.BOOL)
+
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """``true``/``false`` (or ``1``/``0``); anything else is a 400 rather than ignored."""
 
@@ -56,6 +61,7 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", [(v, v) for v in ("true", "false", "1", "0")])
         kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
         super().__init__(*args, **kwargs)
+        document(self, {"type": "boolean"})
 
 
 class StrictOrderingFilter(drf_filters.OrderingFilter):
