@@ -6,7 +6,7 @@ from django.db.models import Q
 from sse_map.api.filters import APIFilterSet, CodeListFilter
 
 from .choices import Indicator, LawKind, LawStatus, Region
-from .models import Country, Law, LawEvent, Source, Statistic
+from .models import MAX_YEAR, MIN_YEAR, Country, Law, LawEvent, Source, Statistic
 
 
 def visible_countries(request):
@@ -20,6 +20,17 @@ def country_filter(field_name="country__code"):
         queryset=visible_countries,
         transform=str.upper,
         help_text="One or several ISO 3166-1 alpha-2 codes, case-insensitive: `PH` or `PH,KR`.",
+    )
+
+
+def year_filter(lookup_expr, help_text):
+    return django_filters.NumberFilter(
+        field_name="year",
+        lookup_expr=lookup_expr,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        decimal_places=0,
+        help_text=help_text,
     )
 
 
@@ -86,8 +97,9 @@ class StatisticFilterSet(APIFilterSet):
         help_text="One or several organization type slugs.",
     )
     indicator = django_filters.MultipleChoiceFilter(choices=Indicator.choices)
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", help_text="Year from (inclusive).")
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", help_text="Year to (inclusive).")
+    year = year_filter("exact", "Year of the figure.")
+    year_min = year_filter("gte", "Year from (inclusive).")
+    year_max = year_filter("lte", "Year to (inclusive).")
 
     class Meta:
         model = Statistic
@@ -104,6 +116,8 @@ def _visible_org_types(request):
 
 class SourceFilterSet(APIFilterSet):
     search_fields = ("title", "publisher", "locator", "note")
+
+    year = year_filter("exact", "Year of publication.")
 
     class Meta:
         model = Source

@@ -43,6 +43,7 @@ class LawViewSet(ModelViewSet):
     serializer_class = serializers.LawSerializer
     detail_serializer_class = serializers.LawDetailSerializer
     filterset_class = filtersets.LawFilterSet
+    lookup_value_regex = "[0-9]+"
     ordering_fields = ["id", "title", "enacted_on", "country__code", "kind", "status", "updated_at"]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,6 +15,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, OverflowError | DataError):
+        # A value the database cannot hold, past the filters' own checks.
+        exc = exceptions.ValidationError({"detail": ["A parameter or field value is out of range."]})
     if isinstance(exc, ProtectedError):
         blocking = sorted({str(obj) for obj in exc.protected_objects})[:10]
         return Response(

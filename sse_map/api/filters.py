@@ -1,12 +1,17 @@
 """Filter building blocks shared by the apps' filtersets."""
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
+
+
+# The largest key a database integer column holds (signed 64-bit).
+MAX_ID = 2**63 - 1
 
 
 class CodeListField(filter_fields.ModelMultipleChoiceField):
@@ -48,9 +53,19 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
         document(self, self.item_schema)
 
 
+class IdListField(CodeListField):
+    def clean(self, value):
+        ids = [part.strip() for item in value or () for part in str(item).split(",") if part.strip()]
+        for part in ids:
+            if not part.isdigit() or int(part) > MAX_ID:
+                raise forms.ValidationError(f"{part!r} is not a record id.", code="invalid_pk_value")
+        return super().clean(ids)
+
+
 class IdListFilter(CodeListFilter):
     """One or several record ids (``?law=3,7``); an id outside the filter's queryset is a 400."""
 
+    field_class = IdListField
     item_schema = {"type": "integer"}
 
 

@@ -58,6 +58,8 @@ class APIViewSetMixin:
     """
 
     detail_serializer_class = None
+    # Slugs, codes and ids: a stray byte in the URL is a 404, not a database error.
+    lookup_value_regex = r"[-\w]+"
 
     def get_serializer_class(self):
         if self.action != "list" and self.detail_serializer_class is not None:
@@ -87,6 +89,9 @@ class APIViewSetMixin:
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+            nul = sorted(name for name, values in request.query_params.lists() if any("\x00" in v for v in values))
+            if nul:
+                raise ValidationError({name: ["Contains a NUL character."] for name in nul})
             if unknown:
                 known = ", ".join(sorted(self.allowed_query_parameters()))
                 raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})

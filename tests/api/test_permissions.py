@@ -117,6 +117,14 @@ def test_cors_allows_read_only_cross_origin_gets_without_credentials(anon):
     )
     allowed = preflight["Access-Control-Allow-Methods"]
     assert "GET" in allowed and "POST" not in allowed and "DELETE" not in allowed
+    assert "etag" in response["Access-Control-Expose-Headers"].lower()
+    conditional = anon.options(
+        f"{API}laws/",
+        HTTP_ORIGIN="https://partner.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert "if-none-match" in conditional["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Origin" not in anon.get("/admin/login/", HTTP_ORIGIN="https://partner.example")
 
 
