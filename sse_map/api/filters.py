@@ -9,7 +9,6 @@ from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
-
 # The largest key a database integer column holds (signed 64-bit).
 MAX_ID = 2**63 - 1
 

@@ -10,7 +10,16 @@ from .helpers import API
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ["99999999999999999999999", "-1", "1e309", "nul\x00byte", "' OR 1=1 --", "x" * 3000, "🦀,,", "2013-06-01T25:99"]
+HOSTILE = [
+    "99999999999999999999999",
+    "-1",
+    "1e309",
+    "nul\x00byte",
+    "' OR 1=1 --",
+    "x" * 3000,
+    "🦀,,",
+    "2013-06-01T25:99",
+]
 
 
 @pytest.fixture
@@ -38,7 +47,14 @@ def test_hostile_values_answer_200_or_400(anon, some_data, prefix):
 
 @pytest.mark.parametrize(
     "path",
-    ["laws/99999999999999999999999/", "laws/abc/", "org-types/%00/", "countries/%00x/", "sources/a%00b/", "families/🦀/"],
+    [
+        "laws/99999999999999999999999/",
+        "laws/abc/",
+        "org-types/%00/",
+        "countries/%00x/",
+        "sources/a%00b/",
+        "families/🦀/",
+    ],
 )
 def test_hostile_lookups_answer_4xx(anon, path):
     """Odd keys in a detail URL answer a 4xx, never a 500."""
