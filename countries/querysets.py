@@ -30,6 +30,14 @@ def can_see_drafts(user, model):
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
+def is_public(record):
+    """Whether anonymous readers may see ``record``: published, and of a published country."""
+    if record.publication_status != PublicationStatus.PUBLISHED:
+        return False
+    country = getattr(record, "country", None)
+    return country is None or country.publication_status == PublicationStatus.PUBLISHED
+
+
 class PublishableQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
@@ -83,7 +91,7 @@ class LawQuerySet(PublishableQuerySet):
         return self.select_related("country", "source").prefetch_related(
             models.Prefetch("amends", queryset=related.order_by("pk")),
             models.Prefetch("replaces", queryset=related.order_by("pk")),
-            models.Prefetch("events", queryset=LawEvent.objects.select_related("source")),
+            models.Prefetch("events", queryset=LawEvent.objects.select_related("source", "related_law__country")),
         )
 
     def in_force_on(self, day: datetime.date):

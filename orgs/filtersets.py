@@ -5,7 +5,6 @@ from django.db.models import Q
 
 from countries.filtersets import country_filter
 from countries.models import Country, Law
-from countries.querysets import can_see_drafts
 from sse_map.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
 
 from .choices import ClassificationChoice
@@ -75,10 +74,6 @@ class OrganizationTypeFilterSet(APIFilterSet):
             "legally_institutionalized", "as_of",
         ]  # fmt: skip
 
-    @property
-    def public(self):
-        return self.request is None or not can_see_drafts(self.request.user, OrganizationType)
-
     def filter_as_of(self, queryset, name, value):
         # The derived filters and the serializer read the date too.
         return queryset.existing_on(value)
@@ -91,8 +86,6 @@ class OrganizationTypeFilterSet(APIFilterSet):
             if name == "features_met":
                 return queryset.filter(features_met__in=[int(v) for v in value])
             evidence = Evidence.objects.all()
-            if self.public:
-                evidence = evidence.filter(law__in=Law.objects.published())
             if name == "feature":
                 evidence = evidence.filter(sub_condition__feature__in=value)
             else:
@@ -100,7 +93,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
             return queryset.filter(pk__in=evidence.values("org_type"))
         wanted = {str(v) if name in ("classification", "features_met") else v.code for v in value}
         keep = []
-        for pk, (result, sub_conditions) in queryset.classified_on(day, public=self.public).items():
+        for pk, (result, sub_conditions) in queryset.classified_on(day).items():
             if name == "classification":
                 found = {result.classification}
             elif name == "features_met":

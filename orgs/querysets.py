@@ -49,15 +49,15 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         """
         Types with their evidence and legal bases in a fixed number of queries.
 
-        When ``public``, rows that rest on an unpublished law are left out, so
-        no draft law reaches anonymous readers through a type.
+        All evidence rows are kept (the stored classification counts them
+        all); when ``public``, legal bases on an unpublished law are left out,
+        and serializers mask such a law on an evidence row.
         """
         from .models import Evidence, LegalBasis
 
-        evidence = Evidence.objects.select_related("sub_condition__feature", "law", "source")
+        evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source")
         legal_bases = LegalBasis.objects.select_related("law")
         if public:
-            evidence = evidence.filter(law__publication_status=PublicationStatus.PUBLISHED)
             legal_bases = legal_bases.filter(law__publication_status=PublicationStatus.PUBLISHED)
         return self.select_related("country", "family").prefetch_related(
             Prefetch("evidence", queryset=evidence),
@@ -82,7 +82,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         )
         return self.filter(rests_on_in_force | ~rests_on)
 
-    def classified_on(self, day, *, public=True):
+    def classified_on(self, day):
         """
         ``{pk: (Classification, sub-condition codes)}`` for the types in this
         queryset, counting only the evidence whose law was in force on ``day``.
@@ -96,8 +96,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         from .models import Evidence, Feature
 
         laws = Law.objects.in_force_on(day)
-        if public:
-            laws = laws.published()
         rows = Evidence.objects.filter(org_type__in=self.values("pk"), law__in=laws.values("pk")).values_list(
             "org_type_id", "sub_condition__code", "sub_condition__feature__code"
         )
@@ -111,7 +109,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         }
 
 
-    def classification_matrix(self, day=None, *, public=True):
+    def classification_matrix(self, day=None):
         """
         The comparison matrix for the types in this queryset (those existing
         on ``day`` when given, see ``existing_on``):
@@ -129,7 +127,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
                 counts[tuple(key)] += n
         else:
             existing = self.existing_on(day)
-            landscape = existing.classified_on(day, public=public)
+            landscape = existing.classified_on(day)
             for pk, *key in existing.order_by().values_list("pk", *columns):
                 counts[(*key, landscape[pk][0].classification)] += 1
         matrix = {}

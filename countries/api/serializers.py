@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.choices import ClassificationChoice
-from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField
+from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
 
 LEGAL_FORCE = {
     "in_force": "https://schema.org/InForce",
@@ -85,10 +85,15 @@ class CountryGeoSerializer(CountrySerializer):
 
 class LawEventSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    related_law = serializers.SerializerMethodField(help_text="Id of the instrument that caused the event.")
 
     class Meta:
         model = LawEvent
         fields = ["kind", "date", "date_precision", "related_law", "reference", "note", "source", "verification"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_related_law(self, event):
+        return event.related_law_id if law_shown(self.context, event.related_law) else None
 
 
 class LawSerializer(FullCleanMixin, serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +9,7 @@ from countries.models import Country, Law
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice
 from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
-from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField
+from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -46,10 +47,13 @@ class FeatureSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    """One evidence row; a law the reader may not see (a draft) is given as null."""
+
     sub_condition = serializers.SlugRelatedField(slug_field="code", read_only=True)
     short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
     feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
-    law_title = serializers.CharField(source="law.title", read_only=True)
+    law = serializers.SerializerMethodField()
+    law_title = serializers.SerializerMethodField()
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -58,6 +62,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "sub_condition", "short_code", "feature", "law", "law_title", "provision", "note",
             "verification", "source", "updated_at",
         ]  # fmt: skip
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_law(self, row):
+        return row.law_id if law_shown(self.context, row.law) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_law_title(self, row):
+        return row.law.title if law_shown(self.context, row.law) else None
 
 
 @dataclass
@@ -141,7 +153,8 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     def get_laws(self, obj):
         """Ids of the laws the type rests on: its legal bases and the laws cited as evidence."""
         landscape = self.landscape(obj)
-        return sorted({row.law_id for row in landscape.legal_bases} | {row.law_id for row in landscape.evidence})
+        evidence_laws = {row.law_id for row in landscape.evidence if law_shown(self.context, row.law)}
+        return sorted({row.law_id for row in landscape.legal_bases} | evidence_laws)
 
     @staticmethod
     def jsonld(item):
@@ -184,8 +197,15 @@ class OrganizationTypeDetailSerializer(OrganizationTypeSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, obj):
-        """Sentences justifying the classification from the evidence shown."""
-        _, sentences = obj.explain_classification(evidence=self.landscape(obj).evidence)
+        """Sentences justifying the classification from the evidence shown (masked laws unnamed)."""
+        rows = self.landscape(obj).evidence
+        if not all(law_shown(self.context, row.law) for row in rows):
+            rows = [copy.copy(row) for row in rows]
+            for row in rows:
+                if not law_shown(self.context, row.law):
+                    row.law = Law(title="", short_title="", citation="")
+                    row.provision = ""
+        _, sentences = obj.explain_classification(evidence=rows)
         return sentences
 
 

@@ -2,7 +2,6 @@ from django import forms
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from countries.models import Country
-from countries.querysets import can_see_drafts
 from orgs import filtersets
 from orgs.models import Family, Feature, OrganizationType, SubCondition
 from sse_map.api.renderers import CSVRenderer, JSONLDRenderer
@@ -74,7 +73,5 @@ class ClassificationViewSet(ListViewSet):
         return Country.objects.visible_to(self.request.user)
 
     def get_serializer_context(self):
-        user = self.request.user
-        types = OrganizationType.objects.visible_to(user)
-        matrix = types.classification_matrix(as_of(self.request), public=not can_see_drafts(user, OrganizationType))
+        matrix = OrganizationType.objects.visible_to(self.request.user).classification_matrix(as_of(self.request))
         return {**super().get_serializer_context(), "matrix": matrix}

@@ -26,6 +26,13 @@ class FullCleanMixin:
         return attrs
 
 
+def law_shown(context, law):
+    """Whether a referenced law may be named to this reader (see ``drafts_of_laws_visible``)."""
+    from countries.querysets import is_public
+
+    return law is not None and (context.get("drafts_of_laws_visible") or is_public(law))
+
+
 class CiteAsField(serializers.Field):
     """A short citation string for the object, read-only."""
 

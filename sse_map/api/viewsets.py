@@ -13,6 +13,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 
+from countries.models import Law
 from countries.querysets import can_see_drafts
 
 from .citation import cite_as
@@ -119,6 +120,9 @@ class APIViewSetMixin:
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["cite_as"] = cite_as
+        # Draft laws referenced from visible records are masked for readers who cannot see them.
+        request = getattr(self, "request", None)
+        context["drafts_of_laws_visible"] = request is not None and can_see_drafts(request.user, Law)
         return context
 
     def wants_all_rows(self):

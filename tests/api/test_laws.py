@@ -8,6 +8,7 @@ import json
 import pytest
 
 from countries.choices import LawKind, LawStatus, PublicationStatus
+from countries.models import LawEvent
 from tests.factories import CountryFactory, LawFactory, cooperative_law_history
 
 from .helpers import API, keys, results
@@ -121,6 +122,7 @@ def test_drafts_hidden_from_anonymous_readers(anon, viewer, laws):
     """A draft law, or a law of a draft country, is invisible anonymously, even as an ``amends`` reference."""
     draft = LawFactory(country=laws["framework"].country, slug="kr-draft", publication_status=PublicationStatus.DRAFT)
     laws["amendment"].amends.add(draft)
+    LawEvent.objects.create(law=laws["amendment"], kind="amended", date=datetime.date(2015, 1, 1), related_law=draft)
     hidden = CountryFactory(code="JP", publication_status=PublicationStatus.DRAFT)
     LawFactory(country=hidden, slug="jp-law")
     listed = keys(anon.get(f"{API}laws/"))
@@ -128,6 +130,7 @@ def test_drafts_hidden_from_anonymous_readers(anon, viewer, laws):
     assert anon.get(f"{API}laws/{draft.pk}/").status_code == 404
     amendment = anon.get(f"{API}laws/{laws['amendment'].pk}/").json()
     assert amendment["amends"] == [laws["framework"].pk]
+    assert [e["related_law"] for e in amendment["events"] if e["date"] == "2015-01-01"] == [None]
     assert anon.get(f"{API}laws/?search=kr-draft").json()["count"] == 0
     assert b"kr-draft" not in anon.get(f"{API}laws/?format=csv").content
     assert {"kr-draft", "jp-law"} <= set(keys(viewer.get(f"{API}laws/")))
