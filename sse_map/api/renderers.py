@@ -15,14 +15,17 @@ def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return " ".join(_cell(v) for v in value.values() if v not in (None, "", [], {}))
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items() if v not in (None, "", [], {}))
     if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
     return str(value)
 
 
 def flatten(item, prefix=""):
-    """One CSV row from a serialized object: nested objects as ``a.b`` columns, lists joined by '; '."""
+    """
+    One CSV row from a serialized object: nested objects as ``a.b`` columns,
+    lists joined by '; ', objects inside lists as ``key=value, ...``.
+    """
     row = {}
     for key, value in item.items():
         name = f"{prefix}{key}"

@@ -241,3 +241,23 @@ def test_as_of_lists_only_the_types_that_existed(anon, annulled_law):
     assert keys(anon.get(f"{API}org-types/?as_of=1990-01-01")) == ["informal"]
     assert sorted(keys(anon.get(f"{API}org-types/?as_of=1993-01-01"))) == ["id-coop", "informal"]
     assert anon.get(f"{API}org-types/id-coop/?as_of=1990-01-01").status_code == 404
+
+
+def test_csv_detail_flattens_evidence_readably(anon, landscape):
+    """A type's CSV is one row; its evidence rows read as 'key=value' lists separated by '; '."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(anon.get(f"{API}org-types/ph-coop/?format=csv").content.decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["sub_conditions"] == "public-interest; for-profit; democratic-governance"
+    evidence = row["evidence"].split("; ")
+    assert len(evidence) == 3
+    assert "sub_condition=public-interest" in evidence[0] and f"law={landscape['law'].pk}" in evidence[0]
+
+
+def test_browsable_api_renders_for_people(anon, landscape):
+    """A browser asking for HTML gets the browsable API page."""
+    response = anon.get(f"{API}org-types/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and b"ph-coop" in response.content
