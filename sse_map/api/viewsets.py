@@ -3,14 +3,14 @@
 import hashlib
 import io
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from countries.models import Law
@@ -100,13 +100,13 @@ class APIViewSetMixin:
     def perform_content_negotiation(self, request, force=False):
         try:
             return super().perform_content_negotiation(request, force)
-        except Exception:
-            if force:
+        except (Http404, NotAcceptable):
+            # Answer in JSON whatever went wrong; an unknown ?format= is a 400 naming it.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            if force or "format" not in request.query_params:
                 raise
             formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
             requested = request.query_params.get("format")
-            # Negotiate again for the error itself.
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
             raise ValidationError({"format": [f"Unknown format {requested!r}; use one of: {formats}."]}) from None
 
     def filter_queryset(self, queryset):

@@ -140,3 +140,9 @@ def test_docs_are_served_from_our_static_files(anon):
     assert any("drf_spectacular_sidecar" in s for s in sources)
     assert "<script>" not in html, "no inline script (CSP)"
     assert anon.get(f"{API}redoc/").status_code == 200
+
+
+def test_unsupported_accept_header_is_406_json(anon):
+    """An Accept header naming no format the API has answers 406 in JSON."""
+    response = anon.get(f"{API}laws/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406 and "detail" in response.json()
