@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from countries.choices import PublicationStatus
-from countries.models import Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, OrganizationType
+from countries.models import Country, Law, LawEvent, Source, Statistic
+from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
 from .helpers import API, keys, results
@@ -45,15 +45,24 @@ def test_laws_changed_since(anon):
     assert sorted(keys(anon.get(f"{API}laws/", {"updated_since": LAST_WEEK.isoformat()}))) == ["old", "recent"]
 
 
-def test_statistics_and_sources_changed_since(anon):
-    """The feed works the same on statistics and sources."""
-    StatisticFactory(slug="s-old")
-    StatisticFactory(slug="s-new")
+def test_statistics_sources_countries_and_method_changed_since(anon):
+    """The feed works the same on statistics, sources, countries, families, features and sub-conditions."""
+    StatisticFactory(slug="s-old", country=CountryFactory(code="PH"))
+    StatisticFactory(slug="s-new", country=CountryFactory(code="KR"))
     age(Statistic, slug="s-old")
     age(Source)
+    age(Country, code="PH")
+    for model in (Family, Feature, SubCondition):
+        age(model)
+    Family.objects.get(slug="mutual").save()
+    SubCondition.objects.get(code="non-profit").save()
     since = {"updated_since": LAST_WEEK.isoformat()}
     assert keys(anon.get(f"{API}statistics/", since)) == ["s-new"]
     assert keys(anon.get(f"{API}sources/", since)) == []
+    assert keys(anon.get(f"{API}countries/", since), "code") == ["KR"]
+    assert keys(anon.get(f"{API}families/", since)) == ["mutual"]
+    assert keys(anon.get(f"{API}features/", since), "code") == []
+    assert keys(anon.get(f"{API}sub-conditions/", since), "code") == ["non-profit"]
 
 
 def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
