@@ -162,3 +162,23 @@ def test_csv_one_row_per_law_with_flattened_fields(anon, laws):
     assert amendment["amends"] == str(laws["framework"].pk)
     assert amendment["country"] == "KR"
     assert "in_force" in amendment["events"] and "2014-01-21" in amendment["events"]
+
+
+def test_search_is_ranked_on_postgresql(anon):
+    """``search`` finds every law mentioning the words; on PostgreSQL the best match comes first."""
+    from django.db import connection
+
+    country = CountryFactory(code="KR")
+    LawFactory(country=country, slug="passing", title="Tax Act", summary="Mentions a cooperative once among taxes.")
+    LawFactory(
+        country=country,
+        slug="central",
+        title="Cooperatives Act",
+        summary="Cooperatives: how a cooperative is founded, how cooperatives are governed.",
+    )
+    LawFactory(country=country, slug="unrelated", title="Road Traffic Act")
+    found = keys(anon.get(f"{API}laws/?search=cooperative"))
+    assert sorted(found) == ["central", "passing"]
+    if connection.vendor == "postgresql":
+        assert found == ["central", "passing"]
+        assert keys(anon.get(f"{API}laws/?search=cooperatives governed")) == ["central"]
