@@ -26,8 +26,12 @@ class NaturalKeyQuerySet(models.QuerySet):
 
 
 def can_see_drafts(user, model):
-    """Whether ``user`` holds ``model``'s view permission, which reveals unpublished records."""
-    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    """
+    Whether ``user`` may read ``model``'s unpublished records: the view
+    permission, or the change permission (which implies it, as in the admin).
+    """
+    label = f"{model._meta.app_label}.%s_{model._meta.model_name}"
+    return user.has_perm(label % "view") or user.has_perm(label % "change")
 
 
 def is_public(record):

@@ -145,3 +145,10 @@ def test_tokens_come_from_a_management_command_or_the_admin():
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.post(f"{API}laws/", new_law(CountryFactory(code="KR")), format="json").status_code == 201
     assert admin.site.is_registered(TokenProxy)
+
+
+def test_change_permission_also_reveals_drafts(editor, anon):
+    """An editor who may change org types also reads their drafts; anonymous readers do not."""
+    OrganizationTypeFactory(slug="wip", publication_status="draft")
+    assert editor.get(f"{API}org-types/wip/").status_code == 200
+    assert anon.get(f"{API}org-types/wip/").status_code == 404
