@@ -23,6 +23,7 @@ from import_export import fields, resources, widgets
 
 from .choices import PublicationStatus
 from .models import Country, Law, LawEvent, Source, Statistic
+from .services import short_reason
 
 # The column that identifies a record of each model in a file.
 NATURAL_KEY_FIELDS = {
@@ -169,9 +170,29 @@ class CuratedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
+    parent_attr = None
+
     def _publication_errors(self, instance, user):
-        if user is None or not hasattr(instance, "publication_status"):
+        if user is None:
             return {}  # management commands run with the server's authority
+        if self.parent_attr:
+            parent = getattr(instance, self.parent_attr, None) if getattr(instance, f"{self.parent_attr}_id") else None
+            popts = type(parent)._meta if parent is not None else None
+            if (
+                parent is not None
+                and parent.publication_status == PublicationStatus.PUBLISHED
+                and not user.has_perm(f"{popts.app_label}.publish_{popts.model_name}")
+            ):
+                return {
+                    self.parent_attr: [
+                        f"The {popts.verbose_name} '{parent}' is published: only an editor may change its "
+                        f"{instance._meta.verbose_name_plural} by file."
+                    ]
+                }
+            return {}
+        if not hasattr(instance, "publication_status"):
+            return {}
         opts = instance._meta
         if user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
             return {}
@@ -193,7 +214,7 @@ class CuratedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         file_name = kwargs.get("file_name") or "a file"
-        instance._change_reason = f"Imported from {file_name}"
+        instance._change_reason = short_reason(f"Imported from {file_name}")
         if kwargs.get("user") is not None:
             instance._history_user = kwargs["user"]
 
@@ -279,6 +300,7 @@ class LawResource(CuratedResource):
 
 
 class LawEventResource(CuratedResource):
+    parent_attr = "law"
     class Meta(CuratedResource.Meta):
         model = LawEvent
         import_id_fields = ["law", "kind", "date"]

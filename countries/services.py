@@ -32,6 +32,15 @@ class WorkflowError(Exception):
     """A workflow step that is not allowed now; the message says why, for the person acting."""
 
 
+REASON_MAX = 100  # simple-history's change reason column
+
+
+def short_reason(text: str) -> str:
+    """A change reason that fits the history column."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
 def two_person_review() -> bool:
     return getattr(settings, "SSE_MAP_TWO_PERSON_REVIEW", True)
 
@@ -70,7 +79,7 @@ def _locked(record):
 
 def _save_status(record, status, *, user, reason):
     record.publication_status = status
-    record._change_reason = reason
+    record._change_reason = short_reason(reason)
     record._history_user = user
     record.save()
 
@@ -268,7 +277,7 @@ def revision_approve(*, revision, user, note="") -> Revision:
         _check_two_person(revision, user, "approve")
         record = _locked(record)
         m2m = _apply(record, revision.changes)
-        record._change_reason = f"Approved change: {revision.reason}"
+        record._change_reason = short_reason(f"Approved change: {revision.reason}")
         record._history_user = revision.submitted_by or user
         record.save()
         for name, pks in m2m.items():

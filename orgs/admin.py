@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from countries.admin_workflow import CuratedAdmin, LockedWhenParentPublishedAdmin, LockedWhenParentPublishedInline
+
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
+from .resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
 
 
 class SubConditionInline(admin.TabularInline):
@@ -33,14 +36,14 @@ class FamilyAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LegalBasisInline(admin.TabularInline):
+class LegalBasisInline(LockedWhenParentPublishedInline, admin.TabularInline):
     model = LegalBasis
     extra = 0
     autocomplete_fields = ["law"]
     fields = ["law", "provision", "note"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LockedWhenParentPublishedInline, admin.TabularInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["law", "source"]
@@ -48,7 +51,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(OrganizationType)
-class OrganizationTypeAdmin(SimpleHistoryAdmin):
+class OrganizationTypeAdmin(CuratedAdmin):
+    resource_classes = [OrganizationTypeResource, LegalBasisResource, EvidenceResource]
     list_display = [
         "name",
         "local_name",
@@ -91,7 +95,6 @@ class OrganizationTypeAdmin(SimpleHistoryAdmin):
             "Classification (derived from the evidence)",
             {"fields": ["classification", "features_met", "classification_explained"]},
         ),
-        ("Publication", {"fields": ["publication_status", "last_verified"]}),
     ]
 
     @admin.display(description="Explanation")
@@ -103,7 +106,9 @@ class OrganizationTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    resource_classes = [EvidenceResource]
+    parent_attr = "org_type"
     list_display = ["org_type", "sub_condition", "law", "provision", "verification"]
     list_filter = ["sub_condition__feature", "sub_condition", "verification", "org_type__country"]
     search_fields = ["org_type__name", "law__title", "law__citation", "provision", "note"]
@@ -112,7 +117,9 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(SimpleHistoryAdmin):
+class LegalBasisAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    resource_classes = [LegalBasisResource]
+    parent_attr = "org_type"
     list_display = ["org_type", "law", "provision"]
     list_filter = ["org_type__country"]
     search_fields = ["org_type__name", "law__title", "law__citation", "provision"]

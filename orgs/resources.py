@@ -32,6 +32,7 @@ class OrganizationTypeResource(CuratedResource):
 
 
 class LegalBasisResource(CuratedResource):
+    parent_attr = "org_type"
     export_order_by = ("org_type__slug", "law__slug")
 
     class Meta(CuratedResource.Meta):
@@ -41,6 +42,7 @@ class LegalBasisResource(CuratedResource):
 
 
 class EvidenceResource(CuratedResource):
+    parent_attr = "org_type"
     export_order_by = ("org_type__slug", "sub_condition__code", "law__slug")
 
     class Meta(CuratedResource.Meta):
