@@ -76,7 +76,8 @@ def review_queue(request):
         "title": "Review queue",
         "items": items,
         "suggestions": [
-            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)} for s in suggestions
+            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)}
+            for s in suggestions
         ],
         "two_person": services.two_person_review(),
     }
@@ -151,8 +152,14 @@ def stale_records(today=None):
             publication_status=PublicationStatus.ARCHIVED
         )
         for obj in qs.order_by("last_verified", "pk"):
-            out.append({"record": obj, "model": obj._meta.verbose_name, "url": _url_of(obj),
-                        "last_verified": obj.last_verified})
+            out.append(
+                {
+                    "record": obj,
+                    "model": obj._meta.verbose_name,
+                    "url": _url_of(obj),
+                    "last_verified": obj.last_verified,
+                }
+            )
     return months, cutoff, out
 
 
@@ -160,13 +167,25 @@ def unverified_on_published():
     published = PublicationStatus.PUBLISHED
     unverified = Verification.UNVERIFIED
     groups = [
-        ("Evidence", Evidence.objects.filter(verification=unverified, org_type__publication_status=published)
-         .select_related("org_type__country", "sub_condition", "law")),
-        ("Law events", LawEvent.objects.filter(verification=unverified, law__publication_status=published)
-         .select_related("law")),
+        (
+            "Evidence",
+            Evidence.objects.filter(
+                verification=unverified, org_type__publication_status=published
+            ).select_related("org_type__country", "sub_condition", "law"),
+        ),
+        (
+            "Law events",
+            LawEvent.objects.filter(
+                verification=unverified, law__publication_status=published
+            ).select_related("law"),
+        ),
         ("Laws", Law.objects.filter(verification=unverified, publication_status=published)),
-        ("Statistics", Statistic.objects.filter(verification=unverified, publication_status=published)
-         .select_related("country")),
+        (
+            "Statistics",
+            Statistic.objects.filter(verification=unverified, publication_status=published).select_related(
+                "country"
+            ),
+        ),
     ]
     return [(label, [{"record": obj, "url": _url_of(obj)} for obj in qs]) for label, qs in groups]
 
@@ -177,9 +196,7 @@ def quality_dashboard(request):
         raise PermissionDenied
     features, matrix = coverage_matrix()
     months, cutoff, stale = stale_records()
-    problems = [
-        {"problem": p, "url": admin_change_url(p.model, p.pk)} for p in find_problems()
-    ]
+    problems = [{"problem": p, "url": admin_change_url(p.model, p.pk)} for p in find_problems()]
     context = {
         **admin.site.each_context(request),
         "title": "Data quality",

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -65,6 +66,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Import/export + history with a change reason + the review workflow (see the module docstring)."""
 
     form = ChangeReasonForm
+    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
     workflow_fields = ("publication_status", "last_verified", "review_state")
 
     @property
@@ -136,10 +138,9 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def _propose(self, request, stored, form, reason):
         fields = services.editable_fields(type(stored))
         values = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-        request._held_for_review = True
         if not values:
-            self.message_user(request, "Nothing changed.", messages.INFO)
-            return
+            return  # only inline rows changed: they are saved by save_related
+        request._held_for_review = True
         try:
             services.revision_propose(record=stored, user=request.user, values=values, reason=reason)
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
@@ -154,7 +155,11 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_held_for_review", False):
-            return  # the proposed many-to-many values travel in the review request
+            # The proposed many-to-many values travel in the review request; the inline rows
+            # (editable on a published record by editors only) are saved as usual.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
         super().save_related(request, form, formsets, change)
 
     def save_formset(self, request, form, formset, change):
@@ -213,14 +218,18 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Publish selected records (in review)")
     def publish(self, request, queryset):
-        self._run(request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published")
+        self._run(
+            request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published"
+        )
 
     @admin.action(description="Archive selected records (withdraw from the public)")
     def archive(self, request, queryset):
         self._run(
             request,
             queryset,
-            lambda obj: services.record_archive(record=obj, user=request.user, reason="Archived from the admin list"),
+            lambda obj: services.record_archive(
+                record=obj, user=request.user, reason="Archived from the admin list"
+            ),
             "archived",
         )
 

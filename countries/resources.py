@@ -177,7 +177,11 @@ class CuratedResource(resources.ModelResource):
         if user is None:
             return {}  # management commands run with the server's authority
         if self.parent_attr:
-            parent = getattr(instance, self.parent_attr, None) if getattr(instance, f"{self.parent_attr}_id") else None
+            parent = (
+                getattr(instance, self.parent_attr, None)
+                if getattr(instance, f"{self.parent_attr}_id")
+                else None
+            )
             popts = type(parent)._meta if parent is not None else None
             if (
                 parent is not None
@@ -301,10 +305,21 @@ class LawResource(CuratedResource):
 
 class LawEventResource(CuratedResource):
     parent_attr = "law"
+
     class Meta(CuratedResource.Meta):
         model = LawEvent
         import_id_fields = ["law", "kind", "date"]
-        fields = ["law", "kind", "date", "date_precision", "related_law", "reference", "note", "source", "verification"]
+        fields = [
+            "law",
+            "kind",
+            "date",
+            "date_precision",
+            "related_law",
+            "reference",
+            "note",
+            "source",
+            "verification",
+        ]
 
     export_order_by = ("law__slug", "date", "kind")
 

@@ -97,7 +97,9 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
     with transaction.atomic():
         record = _locked(record)
         if record.publication_status != Status.DRAFT:
-            raise WorkflowError(f"Only a draft can be submitted; this record is {record.get_publication_status_display()}.")
+            raise WorkflowError(
+                f"Only a draft can be submitted; this record is {record.get_publication_status_display()}."
+            )
         revision = Revision.objects.create(
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
@@ -171,7 +173,9 @@ def editable_fields(model):
     return {
         f.name: f
         for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
-        if f.editable and not f.primary_key and f.name not in {"publication_status", "created_at", "updated_at"}
+        if f.editable
+        and not f.primary_key
+        and f.name not in {"publication_status", "created_at", "updated_at"}
     }
 
 
@@ -179,7 +183,11 @@ def _serialize(record, field):
     if field.many_to_many:
         return sorted(obj.pk for obj in field.value_from_object(record))
     value = getattr(record, field.attname)
-    return field.value_to_string(record) if value is not None and not isinstance(value, (int, bool, str)) else value
+    return (
+        field.value_to_string(record)
+        if value is not None and not isinstance(value, (int, bool, str))
+        else value
+    )
 
 
 def revision_propose(*, record, user, values, reason) -> Revision:
@@ -199,7 +207,9 @@ def revision_propose(*, record, user, values, reason) -> Revision:
         if record.publication_status != Status.PUBLISHED:
             raise WorkflowError("Only published records take proposed changes; edit drafts directly.")
         if pending_revision(record) is not None:
-            raise WorkflowError("A change to this record is already waiting for review; it must be decided first.")
+            raise WorkflowError(
+                "A change to this record is already waiting for review; it must be decided first."
+            )
         changes = {}
         for name, value in values.items():
             field = fields[name]
@@ -231,7 +241,9 @@ def revision_diff(revision):
             continue
         if field.many_to_many:
             current = ", ".join(str(o) for o in getattr(record, name).all())
-            proposed_text = ", ".join(str(o) for o in field.related_model._default_manager.filter(pk__in=proposed))
+            proposed_text = ", ".join(
+                str(o) for o in field.related_model._default_manager.filter(pk__in=proposed)
+            )
         elif field.is_relation:
             current = str(getattr(record, name) or "")
             target = field.related_model._default_manager.filter(pk=proposed).first() if proposed else None

@@ -90,8 +90,12 @@ def row_lines(result) -> list[RowLine]:
     """One line per data row (row 1 is the first row under the headings): status and problems."""
     lines = {}
     for number, row_result in enumerate(result.rows, start=1):
-        lines[number] = RowLine(number, STATUS_WORDS.get(row_result.import_type, row_result.import_type),
-                                row_result.object_repr or "", [])
+        lines[number] = RowLine(
+            number,
+            STATUS_WORDS.get(row_result.import_type, row_result.import_type),
+            row_result.object_repr or "",
+            [],
+        )
     for invalid in result.invalid_rows:
         line = lines.setdefault(invalid.number, RowLine(invalid.number, "error", "", []))
         line.status = "error"
@@ -120,7 +124,9 @@ def problems_text(name: str, lines: list[RowLine]) -> list[str]:
 def import_file_data(name, dataset, *, dry_run, file_name, user=None):
     """Import one dataset into ``name``'s model; returns (result, lines). Writes nothing on any error."""
     resource = resource_for(name)
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, file_name=file_name, user=user)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, file_name=file_name, user=user
+    )
     return result, row_lines(result)
 
 
@@ -170,8 +176,9 @@ def whole_to_bytes(sheets: dict[str, tablib.Dataset], fmt: str) -> bytes:
     if fmt == "json":
         import json
 
-        return json.dumps({name: ds.dict for name, ds in sheets.items()}, ensure_ascii=False, indent=1,
-                          default=str).encode("utf-8")
+        return json.dumps(
+            {name: ds.dict for name, ds in sheets.items()}, ensure_ascii=False, indent=1, default=str
+        ).encode("utf-8")
     raise ImportFileError("A whole-dataset file is an .xlsx workbook or a .json file.")
 
 

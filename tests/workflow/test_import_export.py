@@ -33,7 +33,7 @@ def test_exports_use_natural_keys_never_ids(curated, name):
     if name == "evidence":
         assert "scop,democratic-governance,sse-law-2014" in text
     if name == "laws":
-        row = dict(zip(dataset.headers, dataset[[r[0] for r in dataset].index("sse-law-2014")]))
+        row = dict(zip(dataset.headers, dataset[[r[0] for r in dataset].index("sse-law-2014")], strict=True))
         assert row["country"] == "FR" and row["source"] == "ilo-brief" and row["amends"] == "coop-act-1947"
     if name == "org-types":
         assert "classification" not in dataset.headers and "features_met" not in dataset.headers
@@ -73,8 +73,9 @@ def test_reimporting_an_unchanged_file_changes_nothing(curated, tmp_path):
         path.write_text(export_text(name))
         law_history = Law.history.count()
         stamps = list(Law.objects.order_by("pk").values_list("updated_at", flat=True))
-        result, lines = import_file_data(name, tablib.Dataset().load(path.read_text(), format="csv"),
-                                         dry_run=False, file_name=path.name)
+        result, lines = import_file_data(
+            name, tablib.Dataset().load(path.read_text(), format="csv"), dry_run=False, file_name=path.name
+        )
         assert {line.status for line in lines} == {"unchanged"}, name
         assert result.totals["skip"] == len(lines)
         assert Law.history.count() == law_history
@@ -110,17 +111,39 @@ def test_an_import_is_recorded_in_history_with_the_file_name(curated, tmp_path):
 
 
 BAD_FILES = {
-    "unknown country": ("laws", {"country": "XX"}, "column 'country': There is no country with ISO code 'XX'"),
-    "unknown source": ("laws", {"source": "nowhere"}, "column 'source': There is no source with source slug 'nowhere'"),
-    "unknown amended law": ("laws", {"amends": "ghost-law"}, "column 'amends': There is no law with law slug 'ghost-law'"),
+    "unknown country": (
+        "laws",
+        {"country": "XX"},
+        "column 'country': There is no country with ISO code 'XX'",
+    ),
+    "unknown source": (
+        "laws",
+        {"source": "nowhere"},
+        "column 'source': There is no source with source slug 'nowhere'",
+    ),
+    "unknown amended law": (
+        "laws",
+        {"amends": "ghost-law"},
+        "column 'amends': There is no law with law slug 'ghost-law'",
+    ),
     "bad choice": ("laws", {"kind": "poem"}, "column 'kind': Value 'poem' is not a valid choice"),
     "bad date": ("laws", {"enacted_on": "31/31/2020"}, "column 'enacted_on'"),
     "missing required": ("laws", {"title": ""}, "column 'title': This field cannot be blank"),
-    "rule broken": ("laws", {"kind": "bill", "status": "in_force"}, "column 'status': A bill is either pending"),
-    "unknown sub-condition": ("evidence", {"sub_condition": "S9"},
-                              "column 'sub_condition': There is no sub-condition with sub-condition code 'S9'"),
-    "unknown org type in key": ("evidence", {"org_type": "nope"},
-                                "column 'org_type': There is no organization type with organization type slug 'nope'"),
+    "rule broken": (
+        "laws",
+        {"kind": "bill", "status": "in_force"},
+        "column 'status': A bill is either pending",
+    ),
+    "unknown sub-condition": (
+        "evidence",
+        {"sub_condition": "S9"},
+        "column 'sub_condition': There is no sub-condition with sub-condition code 'S9'",
+    ),
+    "unknown org type in key": (
+        "evidence",
+        {"org_type": "nope"},
+        "column 'org_type': There is no organization type with organization type slug 'nope'",
+    ),
 }
 
 
@@ -173,8 +196,15 @@ def test_classification_is_never_imported_and_follows_imported_evidence(curated,
     assert (draft.classification, draft.features_met) == ("outside", 1)
 
     evidence = [
-        {"org_type": "draft-type", "sub_condition": code, "law": "coop-act-1947", "provision": "Art. 2",
-         "note": "", "source": "ilo-brief", "verification": "statute"}
+        {
+            "org_type": "draft-type",
+            "sub_condition": code,
+            "law": "coop-act-1947",
+            "provision": "Art. 2",
+            "note": "",
+            "source": "ilo-brief",
+            "verification": "statute",
+        }
         for code in ("public-interest", "non-profit")
     ]
     path = tmp_path / "evidence.json"
@@ -192,8 +222,9 @@ def test_bulk_evidence_import_keeps_classification_right(curated):
         class Meta(EvidenceResource.Meta):
             use_bulk = True
 
-    dataset = tablib.Dataset(headers=["org_type", "sub_condition", "law", "provision", "note", "source",
-                                      "verification"])
+    dataset = tablib.Dataset(
+        headers=["org_type", "sub_condition", "law", "provision", "note", "source", "verification"]
+    )
     dataset.append(["draft-type", "public-interest", "coop-act-1947", "Art. 3", "", "ilo-brief", "statute"])
     dataset.append(["draft-type", "non-profit", "coop-act-1947", "Art. 4", "", "ilo-brief", "statute"])
     result = BulkEvidenceResource().import_data(dataset, dry_run=False)

@@ -13,7 +13,9 @@ from tests.factories import LawFactory
 
 @pytest.fixture
 def draft_law(curated):
-    return LawFactory(slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT)
+    return LawFactory(
+        slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT
+    )
 
 
 def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, editor):
@@ -30,7 +32,11 @@ def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, edit
     draft_law.refresh_from_db()
     assert draft_law.publication_status == S.ARCHIVED
     assert draft_law not in Law.objects.public()
-    reasons = list(draft_law.history.order_by("history_date").values_list("history_change_reason", "history_user__username"))
+    reasons = list(
+        draft_law.history.order_by("history_date").values_list(
+            "history_change_reason", "history_user__username"
+        )
+    )
     assert reasons[-3:] == [
         ("Submitted for review: Ready", "anna"),
         ("Published (approved by eddie)", "eddie"),
@@ -85,7 +91,11 @@ def test_send_back_returns_the_draft_with_a_note(draft_law, analyst, editor):
     draft_law.refresh_from_db()
     revision.refresh_from_db()
     assert draft_law.publication_status == S.DRAFT
-    assert (revision.status, revision.decision_note, revision.decided_by) == (RevisionStatus.REJECTED, "Add the citation", editor)
+    assert (revision.status, revision.decision_note, revision.decided_by) == (
+        RevisionStatus.REJECTED,
+        "Add the citation",
+        editor,
+    )
 
 
 def test_a_change_to_a_published_record_waits_for_approval(curated, analyst, editor):
@@ -129,8 +139,9 @@ def test_rejected_change_leaves_the_record_alone(curated, analyst, editor):
 
 def test_an_invalid_proposed_change_is_refused_on_approval(curated, analyst, editor):
     """Approval validates the record with the new values; a broken change is not applied."""
-    revision = services.revision_propose(record=curated["new"], user=analyst,
-                                         values={"kind": "bill"}, reason="It was a bill")
+    revision = services.revision_propose(
+        record=curated["new"], user=analyst, values={"kind": "bill"}, reason="It was a bill"
+    )
     with pytest.raises(ValidationError):
         services.revision_approve(revision=revision, user=editor)
     assert Law.objects.get(pk=curated["new"].pk).kind == "act"

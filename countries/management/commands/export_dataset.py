@@ -19,8 +19,9 @@ class Command(BaseCommand):
         try:
             fmt = format_of(file)
             sheets = {}
-            for name in tqdm(RESOURCES, desc="Exporting", unit="model", disable=options["verbosity"] == 0,
-                             file=self.stderr):
+            for name in tqdm(
+                RESOURCES, desc="Exporting", unit="model", disable=options["verbosity"] == 0, file=self.stderr
+            ):
                 sheets[name] = resource_for(name).export()
             file.write_bytes(whole_to_bytes(sheets, fmt))
         except ImportFileError as exc:

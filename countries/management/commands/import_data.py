@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("model", choices=list(RESOURCES))
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=["csv", "xlsx", "json"], help="Default: from the file's extension.")
+        parser.add_argument(
+            "--format", choices=["csv", "xlsx", "json"], help="Default: from the file's extension."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Preview per row; write nothing.")
 
     def handle(self, *args, model, file, format=None, dry_run=False, **options):
@@ -32,8 +34,13 @@ class Command(BaseCommand):
             if not file.is_file():
                 raise ImportFileError(f"No such file: {file}")
             dataset = read_dataset(file, format_of(file, format))
-            with tqdm(total=len(dataset), desc=f"Importing {model}", unit="row",
-                      disable=len(dataset) < 500 or options["verbosity"] == 0, file=self.stderr) as bar:
+            with tqdm(
+                total=len(dataset),
+                desc=f"Importing {model}",
+                unit="row",
+                disable=len(dataset) < 500 or options["verbosity"] == 0,
+                file=self.stderr,
+            ) as bar:
                 result, lines = import_file_data(model, dataset, dry_run=dry_run, file_name=file.name)
                 bar.update(len(dataset))
         except ImportFileError as exc:

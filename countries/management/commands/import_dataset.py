@@ -22,8 +22,13 @@ class Command(BaseCommand):
                 raise ImportFileError(f"No such file: {file}")
             sheets = whole_from_file(file)
             total = sum(len(s) for s in sheets.values())
-            with tqdm(total=total, desc=f"Importing {file.name}", unit="row",
-                      disable=options["verbosity"] == 0, file=self.stderr) as bar:
+            with tqdm(
+                total=total,
+                desc=f"Importing {file.name}",
+                unit="row",
+                disable=options["verbosity"] == 0,
+                file=self.stderr,
+            ) as bar:
                 outcome = import_whole(sheets, dry_run=dry_run, file_name=file.name, progress=bar)
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
