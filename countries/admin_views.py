@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -209,3 +210,22 @@ def quality_dashboard(request):
         "unverified": unverified_on_published(),
     }
     return TemplateResponse(request, "admin/quality_dashboard.html", context)
+
+
+def dataset_export(request):
+    """The whole curated dataset in one file: an XLSX workbook (a sheet per model) or JSON."""
+    from .workflow_io import RESOURCES, export_whole, whole_to_bytes
+
+    for resource in RESOURCES.values():
+        opts = resource._meta.model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            raise PermissionDenied
+    fmt = "json" if request.GET.get("format") == "json" else "xlsx"
+    content_type = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json": "application/json",
+    }[fmt]
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(whole_to_bytes(export_whole(), fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="sse-map-dataset-{stamp}.{fmt}"'
+    return response

@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from countries.admin_workflow import CuratedAdmin, LockedWhenParentPublishedAdmin, LockedWhenParentPublishedInline
+from countries.services import WorkflowError
 
+from . import services
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
 from .resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
 
@@ -129,12 +132,50 @@ class LegalBasisAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "org_type", "law", "status", "short_message"]
+    list_display = ["created_at", "org_type", "law", "status", "short_message", "reviewed_by"]
     list_filter = ["status"]
     search_fields = ["message", "contact", "evidence_url"]
-    list_select_related = ["org_type", "law"]
-    readonly_fields = ["org_type", "law", "message", "evidence_url", "contact", "created_at"]
+    list_select_related = ["org_type", "law", "reviewed_by"]
+    readonly_fields = [
+        "org_type",
+        "law",
+        "message",
+        "evidence_url",
+        "contact",
+        "created_at",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["accept", "reject"]
 
     @admin.display(description="Message")
     def short_message(self, obj):
         return format_html("{}", obj.message[:80])
+
+    def _run(self, request, queryset, step, done):
+        ok = 0
+        for suggestion in queryset:
+            try:
+                step(suggestion)
+                ok += 1
+            except (WorkflowError, ValidationError, PermissionDenied) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{suggestion}: {text}", messages.ERROR)
+        if ok:
+            self.message_user(request, f"{ok} suggestion(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Accept selected suggestions (then make the correction)", permissions=["change"])
+    def accept(self, request, queryset):
+        self._run(request, queryset, lambda s: services.suggestion_accept(suggestion=s, user=request.user), "accepted")
+
+    @admin.action(description="Reject selected suggestions", permissions=["change"])
+    def reject(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda s: services.suggestion_reject(
+                suggestion=s, user=request.user, note="Rejected from the review list"
+            ),
+            "rejected",
+        )

@@ -315,3 +315,73 @@ def test_admin_actions_submit_and_publish(client, curated, analyst, editor):
     client.post(url, {"action": "publish", "_selected_action": [curated["draft"].pk]})
     assert OrganizationType.objects.get(pk=curated["draft"].pk).publication_status == S.PUBLISHED
     assert curated["draft"] in OrganizationType.objects.public()
+
+
+# Suggestions, whole-dataset download, public pages ------------------------------------
+
+
+def test_suggestions_are_accepted_or_rejected_with_a_trace(client, curated, analyst):
+    from orgs import services as org_services
+
+    keep = Suggestion.objects.create(org_type=curated["org_type"], message="Wrong year.")
+    drop = Suggestion.objects.create(law=curated["old"], message="Spam.")
+    org_services.suggestion_accept(suggestion=keep, user=analyst, note="Checked the gazette")
+    with pytest.raises(Exception, match="Say why"):
+        org_services.suggestion_reject(suggestion=drop, user=analyst, note="")
+    client.force_login(analyst)
+    client.post(reverse("admin:orgs_suggestion_changelist"), {"action": "reject", "_selected_action": [drop.pk]})
+    keep.refresh_from_db()
+    drop.refresh_from_db()
+    assert (keep.status, keep.reviewed_by, keep.review_note) == ("accepted", analyst, "Checked the gazette")
+    assert (drop.status, drop.reviewed_by) == ("rejected", analyst)
+    assert "Spam." not in client.get(reverse("admin-review-queue")).content.decode()
+
+
+def test_whole_dataset_download_from_the_admin(client, curated, analyst):
+    import json
+
+    client.force_login(analyst)
+    response = client.get(reverse("admin-dataset-export") + "?format=json")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert set(data) == {"sources", "countries", "laws", "law-events", "org-types", "legal-bases", "evidence",
+                         "statistics"}
+    assert {row["slug"] for row in data["laws"]} == {"coop-act-1947", "sse-law-2014"}
+    workbook = client.get(reverse("admin-dataset-export"))
+    assert workbook.content[:2] == b"PK"  # an XLSX file is a zip archive
+
+
+def test_the_public_page_shows_the_approved_version_until_a_change_is_approved(client, curated, analyst, editor):
+    law = curated["old"]
+    page = reverse("countries:law-detail", kwargs={"slug": law.slug})
+    revision = services.revision_propose(record=law, user=analyst, values={"title": "Renamed Act"}, reason="x")
+    assert "Renamed Act" not in client.get(page).content.decode()
+    services.revision_approve(revision=revision, user=editor)
+    assert "Renamed Act" in client.get(page).content.decode()
+    services.record_archive(record=law, user=editor, reason="Withdrawn")
+    assert client.get(page).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    ["countries.source", "countries.country", "countries.law", "countries.statistic", "orgs.organizationtype",
+     "orgs.evidence", "orgs.legalbasis", "countries.revision", "orgs.suggestion"],
+)
+def test_every_curated_admin_page_renders(client, curated, editor, model_name):
+    """Change list (with import/export buttons), add, change and history pages all render for an editor."""
+    from django.apps import apps
+
+    model = apps.get_model(model_name)
+    app_label, name = model._meta.app_label, model._meta.model_name
+    services.record_submit_for_review(record=curated["draft"], user=editor)
+    Suggestion.objects.create(org_type=curated["org_type"], message="Check.")
+    obj = model.objects.first()
+    client.force_login(editor)
+    changelist = client.get(reverse(f"admin:{app_label}_{name}_changelist"))
+    assert changelist.status_code == 200
+    if model_name not in ("countries.revision", "orgs.suggestion"):
+        assert "Import" in changelist.content.decode() and "Export" in changelist.content.decode()
+        assert client.get(reverse(f"admin:{app_label}_{name}_add")).status_code == 200
+        assert client.get(reverse(f"admin:{app_label}_{name}_history", args=[obj.pk])).status_code == 200
+        assert client.get(reverse(f"admin:{app_label}_{name}_export")).status_code == 200
+    assert client.get(reverse(f"admin:{app_label}_{name}_change", args=[obj.pk])).status_code == 200
