@@ -152,6 +152,8 @@ def stale_records(today=None):
         qs = model.objects.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff)).exclude(
             publication_status=PublicationStatus.ARCHIVED
         )
+        if any(f.name == "country" for f in model._meta.fields):
+            qs = qs.select_related("country")
         for obj in qs.order_by("last_verified", "pk"):
             out.append(
                 {
