@@ -17,9 +17,11 @@ databases. ``CuratedResource`` gives every resource the same behaviour:
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, ManyToManyField, QuerySet, TextField
-from import_export import fields, resources, widgets
+from import_export import fields, instance_loaders, resources, widgets
 
 from .choices import PublicationStatus
 from .models import Country, Law, LawEvent, Source, Statistic
@@ -35,6 +37,11 @@ NATURAL_KEY_FIELDS = {
     "orgs.SubCondition": ("code", "sub-condition", "sub-condition code"),
     "orgs.Feature": ("code", "feature", "feature code"),
 }
+
+
+# Related records found by natural key during one import (per thread/request), so a file
+# naming the same country or source on every row looks each up once.
+_lookups: ContextVar[dict | None] = ContextVar("natural_key_lookups", default=None)
 
 
 def _key_of(model):
@@ -54,13 +61,20 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         value = str(value).strip()
         if self.model is Country:
             value = value.upper()
+        cache = _lookups.get()
+        key = (self.model, value)
+        if cache is not None and key in cache:
+            return cache[key]
         try:
-            return self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+            found = self.get_queryset(value, row, **kwargs).get(**{self.field: value})
         except self.model.DoesNotExist:
             raise ValueError(
                 f"There is no {self.noun} with {self.key_label} '{value}' "
                 "(check the spelling, or import that record first)."
             ) from None
+        if cache is not None:
+            cache[key] = found
+        return found
 
 
 class NaturalKeysWidget(widgets.ManyToManyWidget):
@@ -86,7 +100,12 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return self.separator.join(sorted(str(getattr(o, self.field)) for o in value.all()))
+        # order_by(): no join for the model's default ordering; the keys are sorted here.
+        return self.separator.join(sorted(str(k) for k in value.order_by().values_list(self.field, flat=True)))
+
+
+class SingleKeyLoader(instance_loaders.CachedInstanceLoader):
+    """Loads every record a file names by its one key column in one query (slug or ISO code)."""
 
 
 class CuratedResource(resources.ModelResource):
@@ -124,6 +143,12 @@ class CuratedResource(resources.ModelResource):
             )
         return super().field_from_django_field(field_name, django_field, readonly)
 
+    def get_queryset(self):
+        # Related records come with the row: the preview's diff renders their natural keys.
+        model = self._meta.model
+        related = [f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name in self.fields]
+        return model.objects.select_related(*related)
+
     # Rows are exported in natural-key order, so two databases holding the same data export the same file.
     export_order_by = ()
 
@@ -135,7 +160,11 @@ class CuratedResource(resources.ModelResource):
     def import_data(self, dataset, *args, **kwargs):
         # One bad row (error or validation error) rolls the whole file back.
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, *args, **kwargs)
+        token = _lookups.set({})
+        try:
+            return super().import_data(dataset, *args, **kwargs)
+        finally:
+            _lookups.reset(token)
 
     def get_instance(self, instance_loader, row):
         try:
@@ -229,6 +258,7 @@ class SourceResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Source
         import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
         fields = ["slug", "title", "publisher", "year", "url", "locator", "kind", "accessed_on", "note"]
 
 
@@ -238,6 +268,7 @@ class CountryResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Country
         import_id_fields = ["code"]
+        instance_loader_class = SingleKeyLoader
         fields = [
             "code",
             "name",
@@ -258,6 +289,7 @@ class LawResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Law
         import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
         fields = [
             "slug",
             "country",
@@ -328,6 +360,7 @@ class StatisticResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Statistic
         import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
         fields = [
             "slug",
             "country",

@@ -7,7 +7,7 @@ they are derived from the evidence rows by ``orgs.signals`` (and by
 ``EvidenceQuerySet`` on bulk writes) whenever evidence is imported.
 """
 
-from countries.resources import CuratedResource
+from countries.resources import CuratedResource, SingleKeyLoader
 
 from .models import Evidence, LegalBasis, OrganizationType
 
@@ -18,6 +18,7 @@ class OrganizationTypeResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = OrganizationType
         import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
         fields = [
             "slug",
             "country",
