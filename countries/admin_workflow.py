@@ -195,15 +195,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return actions
 
     def _run(self, request, queryset, step, done):
-        ok = 0
-        for obj in queryset:
-            try:
-                step(obj)
-                ok += 1
-            except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{obj}: {_message(exc)}", messages.ERROR)
-        if ok:
-            self.message_user(request, f"{ok} record(s) {done}.", messages.SUCCESS)
+        run_on_each(self, request, queryset, step, done)
 
     @admin.action(description="Submit selected drafts for review")
     def submit_for_review(self, request, queryset):
@@ -283,6 +275,19 @@ class LockedWhenParentPublishedAdmin:
                 return cleaned
 
         return ParentCheckedForm
+
+
+def run_on_each(model_admin, request, queryset, step, done):
+    """Run a workflow ``step`` on each selected object; report refusals one by one and the successes."""
+    ok = 0
+    for obj in queryset:
+        try:
+            step(obj)
+            ok += 1
+        except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+            model_admin.message_user(request, f"{obj}: {_message(exc)}", messages.ERROR)
+    if ok:
+        model_admin.message_user(request, f"{done.capitalize()}: {ok} selected.", messages.SUCCESS)
 
 
 def _message(exc):

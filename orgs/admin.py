@@ -1,10 +1,13 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from countries.admin_workflow import CuratedAdmin, LockedWhenParentPublishedAdmin, LockedWhenParentPublishedInline
-from countries.services import WorkflowError
+from countries.admin_workflow import (
+    CuratedAdmin,
+    LockedWhenParentPublishedAdmin,
+    LockedWhenParentPublishedInline,
+    run_on_each,
+)
 
 from . import services
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
@@ -154,16 +157,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         return format_html("{}", obj.message[:80])
 
     def _run(self, request, queryset, step, done):
-        ok = 0
-        for suggestion in queryset:
-            try:
-                step(suggestion)
-                ok += 1
-            except (WorkflowError, ValidationError, PermissionDenied) as exc:
-                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{suggestion}: {text}", messages.ERROR)
-        if ok:
-            self.message_user(request, f"{ok} suggestion(s) {done}.", messages.SUCCESS)
+        run_on_each(self, request, queryset, step, done)
 
     @admin.action(description="Accept selected suggestions (then make the correction)", permissions=["change"])
     def accept(self, request, queryset):

@@ -80,3 +80,26 @@ def test_unverified_evidence_on_unpublished_types_is_not_listed(client, curated,
     page = client.get(reverse("admin-quality")).content.decode()
     row = Evidence.objects.filter(org_type=curated["org_type"]).first()
     assert reverse("admin:orgs_evidence_change", args=[row.pk]) not in page[page.index('id="unverified"') :]
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_records(curated):
+    """The page's own sections (coverage, stale, unverified) cost a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from countries.admin_views import coverage_matrix, stale_records, unverified_on_published
+    from tests.factories import OrganizationTypeFactory, give_evidence
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            coverage_matrix()
+            stale_records()
+            [len(rows) for _, rows in unverified_on_published()]
+        return len(ctx.captured_queries)
+
+    before = count()
+    for _ in range(5):
+        org_type = OrganizationTypeFactory(country=curated["country"])
+        give_evidence(org_type, "social-problem", "non-profit")
+    Evidence.objects.update(verification=Verification.UNVERIFIED)
+    assert count() == before
