@@ -86,27 +86,20 @@ def test_what_each_role_can_open(client, analyst, editor, url_name, analyst_stat
         assert client.get(reverse(url_name)).status_code == expected, (user, url_name)
 
 
+def law_actions(client):
+    form = client.get(reverse("admin:countries_law_changelist")).context["action_form"]
+    return [value for value, _ in form.fields["action"].choices]
+
+
 def test_only_editors_may_delete_laws_and_see_publish_actions(client, curated, analyst, editor):
     law = curated["old"]
     client.force_login(analyst)
     assert client.get(reverse("admin:countries_law_delete", args=[law.pk])).status_code == 403
-    actions = [
-        a[0]
-        for a in client.get(reverse("admin:countries_law_changelist"))
-        .context["action_form"]
-        .fields["action"]
-        .choices
-    ]
+    actions = law_actions(client)
     assert "submit_for_review" in actions and "publish" not in actions
     client.force_login(editor)
     assert client.get(reverse("admin:countries_law_delete", args=[law.pk])).status_code == 200
-    actions = [
-        a[0]
-        for a in client.get(reverse("admin:countries_law_changelist"))
-        .context["action_form"]
-        .fields["action"]
-        .choices
-    ]
+    actions = law_actions(client)
     assert "publish" in actions and "archive" in actions
 
 
