@@ -18,6 +18,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
@@ -115,10 +116,10 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             return "Nothing waiting for review."
         url = reverse("admin-review-queue")
         return format_html(
-            '{} by {} on {:%Y-%m-%d}: "{}". <a href="{}">Open the review queue</a>.',
+            '{} by {} on {}: "{}". <a href="{}">Open the review queue</a>.',
             revision.get_kind_display(),
-            revision.submitted_by,
-            revision.submitted_at,
+            revision.submitted_by or "—",
+            f"{revision.submitted_at:%Y-%m-%d}",
             revision.reason,
             url,
         )
@@ -176,6 +177,12 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             instance._history_user = request.user
             instance.save()
         formset.save_m2m()
+
+    def response_change(self, request, obj):
+        if getattr(request, "_held_for_review", False):
+            # Not "changed successfully": the record is unchanged until the change is approved.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_held_for_review", False):

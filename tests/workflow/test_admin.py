@@ -148,6 +148,8 @@ def test_editing_a_published_record_in_the_admin_holds_the_change(client, curate
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     assert "waits in the review queue" in response.content.decode()
+    assert "was changed successfully" not in response.content.decode()
+    assert "Change to a published record by anna on" in response.content.decode()  # the form's review state
     assert Law.objects.get(pk=law.pk).title == "SSE Law 2014"
     revision = Revision.objects.get(status=RevisionStatus.PENDING)
     assert revision.changes == {"title": "Framework Act on SSE"}
