@@ -103,3 +103,4 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_records(curated):
         give_evidence(org_type, "social-problem", "non-profit")
     Evidence.objects.update(verification=Verification.UNVERIFIED)
     assert count() == before
+    print(f"dashboard sections: {before} queries")
