@@ -6,6 +6,7 @@ import textwrap
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from countries.choices import PublicationStatus, Verification
 from countries.models import Country, Law, LawEvent, Statistic
@@ -15,6 +16,19 @@ from orgs import classification as rule
 from orgs.models import Evidence, Feature, OrganizationType
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def full_dataset(django_db_setup, django_db_blocker):
+    """
+    The shipped dataset, loaded once for this module inside a transaction that is
+    rolled back at the end; each test still runs in its own savepoint.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_dataset", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
 
 PHASE_ONE = ["KR", "JP", "ID", "PH", "CN", "MY"]
 
@@ -185,3 +199,39 @@ def test_an_analyst_adds_a_country_with_a_file_and_it_appears_classified(full_da
     assert "FR" in {row.code for row in country_rows()}
     assert not [p for p in find_problems() if p.severity == ERROR]
     assert country.publication_status == PublicationStatus.PUBLISHED
+
+
+def test_every_dataset_record_names_only_fields_its_model_has():
+    """Each record in the shipped files uses a known model and only that model's field names."""
+    import yaml
+    from django.apps import apps
+
+    from countries.dataset import default_paths
+
+    for path in default_paths():
+        for index, record in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")), start=1):
+            model = apps.get_model(record["model"])
+            known = {f.name for f in model._meta.get_fields()}
+            unknown = set(record["fields"]) - known
+            assert not unknown, f"{path.name} record {index}: unknown fields {sorted(unknown)}"
+
+
+def test_check_data_flags_unverified_evidence_and_events_without_notes(full_dataset):
+    """Unverified evidence or law events on published records without a note are errors."""
+    row = Evidence.objects.filter(org_type__publication_status="published").first()
+    event = LawEvent.objects.filter(law__publication_status="published").first()
+    Evidence.objects.filter(pk=row.pk).update(verification=Verification.UNVERIFIED, note="")
+    LawEvent.objects.filter(pk=event.pk).update(verification=Verification.UNVERIFIED, note="")
+    errors = {(p.model, p.pk, p.message) for p in find_problems() if p.severity == ERROR}
+    assert errors == {
+        ("orgs.Evidence", row.pk, "unverified evidence on a published type has no note saying what is unverified"),
+        ("countries.LawEvent", event.pk, "unverified event of a published law has no note saying what is unverified"),
+    }
+
+
+def test_check_data_flags_a_published_law_without_a_source(full_dataset):
+    """A published law with no source is an error even when it has a text URL."""
+    law = Law.objects.get(slug="jp-npo-act")
+    Law.objects.filter(pk=law.pk).update(source=None)
+    messages = {p.message for p in find_problems() if p.model == "countries.Law" and p.pk == law.pk}
+    assert messages == {"published law has no source"}
