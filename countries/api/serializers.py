@@ -58,6 +58,7 @@ class CountrySerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Country
+        read_only_fields = ["publication_status"]
         fields = [
             "url", "code", "name", "local_name", "slug", "region", "phase", "publication_status",
             "last_verified", "org_type_counts", "created_at", "updated_at",
@@ -109,6 +110,7 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Law
+        read_only_fields = ["publication_status"]
         fields = [
             "url", "id", "slug", "title", "local_title", "short_title", "citation", "country", "kind",
             "status", "enacted_on", "enacted_precision", "text_url", "source", "verification",
@@ -163,6 +165,7 @@ class StatisticSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Statistic
+        read_only_fields = ["publication_status"]
         fields = [
             "url", "slug", "country", "org_type", "indicator", "label", "value", "unit", "year", "source",
             "verification", "note", "publication_status", "last_verified", "created_at", "updated_at",

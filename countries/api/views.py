@@ -3,12 +3,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from countries import filtersets
 from countries.models import Country, Law, Source, Statistic
 from sse_map.api.renderers import CSVRenderer, GeoJSONRenderer, JSONLDRenderer
-from sse_map.api.viewsets import ModelViewSet
+from sse_map.api.viewsets import ModelViewSet, PublishableModelViewSet
 
 from . import serializers
 
 
-class CountryViewSet(ModelViewSet):
+class CountryViewSet(PublishableModelViewSet):
     """Countries, looked up by ISO 3166-1 alpha-2 code (case-insensitive). ``?format=geojson`` for a map."""
 
     queryset = Country.objects.all()
@@ -36,7 +36,7 @@ class CountryViewSet(ModelViewSet):
         return super().get_object()
 
 
-class LawViewSet(ModelViewSet):
+class LawViewSet(PublishableModelViewSet):
     """Laws and other instruments; ``as_of=YYYY-MM-DD`` keeps those in force that day."""
 
     queryset = Law.objects.all()
@@ -48,7 +48,7 @@ class LawViewSet(ModelViewSet):
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
 
-class StatisticViewSet(ModelViewSet):
+class StatisticViewSet(PublishableModelViewSet):
     queryset = Statistic.objects.all()
     serializer_class = serializers.StatisticSerializer
     detail_serializer_class = serializers.StatisticDetailSerializer

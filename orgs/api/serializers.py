@@ -99,6 +99,7 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = OrganizationType
+        read_only_fields = ["publication_status"]
         fields = [
             "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
             "classification", "features_met", "sub_conditions", "laws", "publication_status",

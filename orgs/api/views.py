@@ -5,7 +5,7 @@ from countries.models import Country
 from orgs import filtersets
 from orgs.models import Family, Feature, OrganizationType, SubCondition
 from sse_map.api.renderers import CSVRenderer, JSONLDRenderer
-from sse_map.api.viewsets import ListViewSet, ModelViewSet
+from sse_map.api.viewsets import ListViewSet, ModelViewSet, PublishableModelViewSet
 
 from . import serializers
 
@@ -16,7 +16,7 @@ def as_of(request):
     return forms.DateField().clean(raw) if raw else None
 
 
-class OrganizationTypeViewSet(ModelViewSet):
+class OrganizationTypeViewSet(PublishableModelViewSet):
     """Organization types; ``as_of=YYYY-MM-DD`` shows their evidence and classification as of that day."""
 
     queryset = OrganizationType.objects.all()

@@ -5,6 +5,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from countries.services import WorkflowError
+
 
 def exception_handler(exc, context):
     """
@@ -18,6 +20,8 @@ def exception_handler(exc, context):
     if isinstance(exc, OverflowError | DataError):
         # A value the database cannot hold, past the filters' own checks.
         exc = exceptions.ValidationError({"detail": ["A parameter or field value is out of range."]})
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ProtectedError):
         blocking = sorted({str(obj) for obj in exc.protected_objects})[:10]
         return Response(

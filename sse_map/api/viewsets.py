@@ -9,12 +9,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from countries.models import Law
 from countries.querysets import can_see_drafts
+from countries.services import revision_propose
 
 from .citation import cite_as
 from .renderers import write_csv
@@ -189,6 +191,27 @@ class ReadOnlyViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ModelViewSet(APIViewSetMixin, viewsets.ModelViewSet):
     """Writes need a token (or session) and the model's add/change/delete permission."""
+
+
+class PublishableModelViewSet(ModelViewSet):
+    """
+    Writes follow the review workflow (``countries.services``): records are
+    created as drafts and published in the admin's review queue, never through
+    ``publication_status``; an edit to a published record is held as a change
+    for review (202 with the revision's id) instead of being applied, with the
+    ``X-Change-Reason`` header as its reason.
+    """
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if not instance.is_published:
+            return super().update(request, *args, **kwargs)
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        reason = request.headers.get("X-Change-Reason", "").strip() or "Edited through the API"
+        revision = revision_propose(record=instance, user=request.user, values=serializer.validated_data, reason=reason)
+        detail = "Held for review: the published record changes once an editor approves."
+        return Response({"detail": detail, "revision": revision.pk}, status=status.HTTP_202_ACCEPTED)
 
 
 class ListViewSet(APIViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -77,7 +77,7 @@ def test_writes_are_validated_by_the_model_rules(editor):
 
 def test_classification_is_never_writable(editor):
     """A PATCH carrying classification or features_met leaves the derived values alone."""
-    org_type = OrganizationTypeFactory(slug="t1")
+    org_type = OrganizationTypeFactory(slug="t1", publication_status="draft")
     give_evidence(org_type, "for-profit")
     response = editor.patch(
         f"{API}org-types/t1/", {"classification": "sseoe", "features_met": 3, "name": "Renamed"}, format="json"
@@ -152,3 +152,29 @@ def test_change_permission_also_reveals_drafts(editor, anon):
     OrganizationTypeFactory(slug="wip", publication_status="draft")
     assert editor.get(f"{API}org-types/wip/").status_code == 200
     assert anon.get(f"{API}org-types/wip/").status_code == 404
+
+
+def test_writes_follow_the_review_workflow(editor):
+    """
+    API writes cannot publish: new records are drafts whatever is sent, and an
+    edit to a published record is held as a pending change (202), not applied.
+    """
+    from countries.models import Revision
+
+    country = CountryFactory(code="KR")
+    created = editor.post(f"{API}laws/", {**new_law(country), "publication_status": "published"}, format="json")
+    assert created.status_code == 201 and created.json()["publication_status"] == "draft"
+
+    published = LawFactory(country=country, title="Approved title")
+    response = editor.patch(
+        f"{API}laws/{published.pk}/", {"title": "Proposed title"}, format="json", HTTP_X_CHANGE_REASON="Typo"
+    )
+    assert response.status_code == 202
+    published.refresh_from_db()
+    assert published.title == "Approved title"
+    revision = Revision.objects.get(pk=response.json()["revision"])
+    assert revision.changes == {"title": "Proposed title"} and revision.reason == "Typo"
+    again = editor.patch(f"{API}laws/{published.pk}/", {"title": "Another"}, format="json")
+    assert again.status_code == 409 and "waiting for review" in again.json()["detail"]
+    invalid = editor.patch(f"{API}laws/{published.pk}/", {"kind": "bill"}, format="json")
+    assert invalid.status_code == 400 and "status" in invalid.json()
