@@ -40,3 +40,12 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# --- Backups (issue 8): pg_dump/pg_restore on PostgreSQL, the dataset export on SQLite.
+# `make restore` restores the latest backup in BACKUP_DIR (or BACKUP=path) after asking.
+.PHONY: backup restore
+backup: setup
+	$(MANAGE) backup
+
+restore: setup
+	$(MANAGE) restore $(BACKUP)

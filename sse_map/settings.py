@@ -272,3 +272,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Backups (issue 8): `make backup` / `make restore`, into a git-ignored folder ------
+INSTALLED_APPS += ["ops"]
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
