@@ -37,6 +37,15 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         )
 
 
+    def for_listing(self):
+        """Types with country, family and their evidence's sub-conditions, for marks and badges."""
+        from .models import Evidence
+
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature"))
+        )
+
+
 class EvidenceQuerySet(models.QuerySet):
     """
     Keeps the stored classification of the affected types in step even when
