@@ -128,6 +128,7 @@ class SuggestionView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["target"] = self.target
+        context["target_name"] = getattr(self.target, "name", None) or self.target.title
         return context
 
     def form_valid(self, form):
