@@ -17,6 +17,8 @@ from tests.factories import (
 )
 
 DRAFT = PublicationStatus.DRAFT
+# Real codes, so the map draws real (compact) Natural Earth shapes in the browser tests.
+LANDSCAPE_CODES = ["KR", "PH", "MY", "JP", "ID"]
 
 
 def build_landscape(n_countries=3):
@@ -28,8 +30,9 @@ def build_landscape(n_countries=3):
     """
     families = [FamilyFactory(slug=f"fam-{i}", name=f"Family {i}", order=i) for i in range(3)]
     countries = []
-    for index in range(n_countries):
+    for index, code in enumerate(LANDSCAPE_CODES[:n_countries]):
         country = CountryFactory(
+            code=code,
             narrative=f"Country {index} has **cooperatives** and <script>alert(1)</script> more.",
             local_name=f"Lokal {index}",
         )
@@ -59,7 +62,7 @@ def build_landscape(n_countries=3):
         LawFactory(country=country, title=f"Secret Draft Law {country.code}", publication_status=DRAFT)
         OrganizationTypeFactory(country=country, family=families[0], name=f"Secret Draft Type {country.code}", publication_status=DRAFT)
         countries.append(country)
-    hidden = CountryFactory(name="Hidden Draft Country", slug="hidden-draft", publication_status=DRAFT)
+    hidden = CountryFactory(code="KH", name="Hidden Draft Country", slug="hidden-draft", publication_status=DRAFT)
     OrganizationTypeFactory(country=hidden, family=families[0], name="Type of a draft country")
     return countries
 

@@ -73,9 +73,9 @@ POINT_INSIDE = """code => {
   const shape = document.querySelector(`path[data-country="${code}"]`);
   shape.scrollIntoView({block: "center"});
   const box = shape.getBoundingClientRect();
-  for (let i = 1; i < 24; i++) {
-    for (let j = 1; j < 24; j++) {
-      const x = box.left + (box.width * i) / 24, y = box.top + (box.height * j) / 24;
+  for (let i = 1; i < 80; i++) {
+    for (let j = 1; j < 80; j++) {
+      const x = box.left + (box.width * i) / 80, y = box.top + (box.height * j) / 80;
       if (document.elementFromPoint(x, y) === shape) return [x, y];
     }
   }
