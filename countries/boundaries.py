@@ -34,8 +34,10 @@ def read_feature_collection(path: Path) -> dict:
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BoundaryFileError(f"{path} cannot be read as JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
     ):
         raise BoundaryFileError(f"{path} is not a GeoJSON FeatureCollection.")
     return data

@@ -50,5 +50,7 @@ def column_chart(points: list[tuple[str, float]], width: float = 240, height: fl
     bars = []
     for index, (label, value) in enumerate(points):
         h = max(value, 0) / top * height
-        bars.append(Bar(label, value, round(index * slot + gap / 2, 2), round(height - h, 2), round(bar_width, 2), round(h, 2)))
+        bars.append(
+            Bar(label, value, round(index * slot + gap / 2, 2), round(height - h, 2), round(bar_width, 2), round(h, 2))
+        )
     return bars

@@ -110,7 +110,7 @@ def statistic_series(statistics):
         groups[(stat.get_indicator_display(), stat.label, stat.unit)].append(stat)
     series = []
     for (indicator, label, unit), rows in groups.items():
-        rows.sort(key=lambda s: (s.year or 0))
+        rows.sort(key=lambda s: s.year or 0)
         dated = [(str(s.year), float(s.value)) for s in rows if s.year]
         series.append(
             {
@@ -128,20 +128,14 @@ class CountryDetailView(DetailView):
     template_name = "countries/country_detail.html"
 
     def get_queryset(self):
-        return (
-            Country.objects.published()
-            .with_landscape_counts()
-            .prefetch_related("narrative_sources")
-        )
+        return Country.objects.published().with_landscape_counts().prefetch_related("narrative_sources")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
         laws = list(Law.objects.public().filter(country=country).with_timeline())
         org_types = list(OrganizationType.objects.public().filter(country=country).for_listing())
-        statistics = list(
-            Statistic.objects.public().filter(country=country).select_related("source", "org_type")
-        )
+        statistics = list(Statistic.objects.public().filter(country=country).select_related("source", "org_type"))
         sources = {s.pk: s for s in country.narrative_sources.all()}
         for law in laws:
             if law.source:
@@ -229,6 +223,8 @@ class CompareView(TemplateView):
                 country.bar = classification_bar(country, width=200)
             context["matrix"] = family_matrix(Family.objects.all(), selected, org_types)
             context["features"] = list(Feature.objects.all())
+        elif len(selected) == 1:
+            context["hint"] = f"Choose one or more countries to compare with {selected[0].name}."
         elif wanted:
             context["error"] = "Choose at least two countries to compare."
         return context
@@ -299,7 +295,5 @@ class DownloadsView(TemplateView):
         context["license_name"] = settings.DATA_LICENSE_NAME
         context["license_url"] = settings.DATA_LICENSE_URL
         context["page_url"] = self.request.build_absolute_uri(reverse("countries:home"))
-        context["evidence_count"] = Evidence.objects.filter(
-            org_type__in=OrganizationType.objects.public()
-        ).count()
+        context["evidence_count"] = Evidence.objects.filter(org_type__in=OrganizationType.objects.public()).count()
         return context

@@ -89,12 +89,11 @@ class MethodologyView(TemplateView):
             Feature.objects.prefetch_related(Prefetch("sub_conditions", queryset=sub_conditions))
         )
         counts = dict(
-            OrganizationType.objects.public()
-            .order_by()
-            .values_list("classification")
-            .annotate(n=Count("pk"))
+            OrganizationType.objects.public().order_by().values_list("classification").annotate(n=Count("pk"))
         )
-        context["counts"] = [(choice.value, choice.label, counts.get(choice.value, 0)) for choice in ClassificationChoice]
+        context["counts"] = [
+            (choice.value, choice.label, counts.get(choice.value, 0)) for choice in ClassificationChoice
+        ]
         context["total"] = sum(counts.values())
         return context
 

@@ -17,9 +17,9 @@
   }
 
   function steps(max) {
-    // Upper bounds of up to five equal classes over 0..max (whole numbers).
-    var count = Math.min(PALETTE.length, Math.max(max, 1));
-    var bounds = [];
+    // Upper bounds of the classes: zero on its own, then up to four equal classes over 1..max.
+    var bounds = [0];
+    var count = Math.min(PALETTE.length - 1, max);
     for (var i = 1; i <= count; i++) {
       bounds.push(Math.ceil((max * i) / count));
     }

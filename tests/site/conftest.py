@@ -38,7 +38,9 @@ def build_landscape(n_countries=3):
         )
         country.narrative_sources.add(SourceFactory())
         base = LawFactory(country=country, title=f"Framework Act {country.code}", local_title=f"법 {index}")
-        amending = LawFactory(country=country, title=f"Amending Act {country.code}", enacted_on=datetime.date(2012, 5, 1))
+        amending = LawFactory(
+            country=country, title=f"Amending Act {country.code}", enacted_on=datetime.date(2012, 5, 1)
+        )
         unverified = LawFactory(
             country=country,
             title=f"Unverified Decree {country.code}",
@@ -60,7 +62,9 @@ def build_landscape(n_countries=3):
         for year in (2018, 2019, 2020):
             StatisticFactory(country=country, year=year, value=100 + year - 2018, org_type=sseoe)
         LawFactory(country=country, title=f"Secret Draft Law {country.code}", publication_status=DRAFT)
-        OrganizationTypeFactory(country=country, family=families[0], name=f"Secret Draft Type {country.code}", publication_status=DRAFT)
+        OrganizationTypeFactory(
+            country=country, family=families[0], name=f"Secret Draft Type {country.code}", publication_status=DRAFT
+        )
         countries.append(country)
     hidden = CountryFactory(code="KH", name="Hidden Draft Country", slug="hidden-draft", publication_status=DRAFT)
     OrganizationTypeFactory(country=hidden, family=families[0], name="Type of a draft country")

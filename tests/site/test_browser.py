@@ -100,9 +100,11 @@ class Watch:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on(
             "request",
-            lambda req: urlsplit(req.url).scheme in ("http", "https")
-            and urlsplit(req.url).netloc != host
-            and self.foreign.append(req.url),
+            lambda req: (
+                urlsplit(req.url).scheme in ("http", "https")
+                and urlsplit(req.url).netloc != host
+                and self.foreign.append(req.url)
+            ),
         )
 
 

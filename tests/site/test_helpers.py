@@ -15,7 +15,9 @@ from countries.timeline import format_date
 
 def test_markdown_is_rendered_and_sanitized():
     """Markdown becomes HTML; scripts, event handlers and javascript: links are removed."""
-    html = markdown('**bold** <script>alert(1)</script> <a href="javascript:x()" onclick="y()">l</a> [ok](https://a.org)')
+    html = markdown(
+        '**bold** <script>alert(1)</script> <a href="javascript:x()" onclick="y()">l</a> [ok](https://a.org)'
+    )
     assert "<strong>bold</strong>" in html
     assert "<script" not in html and "onclick" not in html and "javascript:" not in html
     assert 'href="https://a.org"' in html
@@ -70,7 +72,10 @@ def test_simplify_rounds_and_drops_collapsed_rings():
 
 
 def test_features_are_keyed_by_three_digit_numeric_id():
-    collection = {"type": "FeatureCollection", "features": [{"id": "36", "geometry": {"type": "Point"}}, {"geometry": None}]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"id": "36", "geometry": {"type": "Point"}}, {"geometry": None}],
+    }
     assert set(geometries_by_numeric_code(collection)) == {"036"}
 
 
@@ -83,7 +88,12 @@ def test_import_boundaries_stores_shapes_idempotently(tmp_path, capsys):
     square = [[[126, 34], [129, 34], [129, 38], [126, 34]]]
     path = tmp_path / "countries.geojson"
     path.write_text(
-        json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "id": "410", "geometry": {"type": "Polygon", "coordinates": square}}]})
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "id": "410", "geometry": {"type": "Polygon", "coordinates": square}}],
+            }
+        )
     )
     call_command("import_boundaries", file=path)
     korea.refresh_from_db()

@@ -67,7 +67,7 @@ def test_country_page_shows_narrative_timeline_types_statistics_sources(client, 
     for label in ("Enacted or promulgated", "Amended", "Annulled by a court", "Reinstated"):
         assert label in html
     assert "Case 2014-1" in html
-    assert f"by <a href=\"{Law.objects.get(title=f'Amending Act {country.code}').get_absolute_url()}\"" in html
+    assert f'by <a href="{Law.objects.get(title=f"Amending Act {country.code}").get_absolute_url()}"' in html
     assert 'lang="' in html and "Lokal 0" in html
     assert "mark mark-met" in html and "mark mark-missing" in html
     assert 'class="badge badge-unverified"' in html
@@ -173,6 +173,9 @@ def test_compare_two_countries(client, django_assert_num_queries, landscape):
 def test_compare_needs_two_countries(client, landscape):
     """One country is not a comparison: the page says so."""
     html = client.get(reverse("countries:compare") + f"?countries={landscape[0].slug}").content.decode()
+    assert f"Choose one or more countries to compare with {landscape[0].name}" in html
+    assert f'value="{landscape[0].slug}" id="cmp-{landscape[0].slug}" checked' in html
+    html = client.get(reverse("countries:compare") + "?countries=no-such-country").content.decode()
     assert "Choose at least two countries" in html
 
 

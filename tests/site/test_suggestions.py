@@ -10,7 +10,11 @@ from orgs.models import OrganizationType, Suggestion
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"message": "The provision number is wrong: it is Art. 7.", "evidence_url": "https://example.org/law", "contact": ""}
+VALID = {
+    "message": "The provision number is wrong: it is Art. 7.",
+    "evidence_url": "https://example.org/law",
+    "contact": "",
+}
 
 
 def sseoe_type(landscape):
@@ -39,7 +43,9 @@ def test_suggestion_changes_nothing_published(client, landscape):
     """A suggestion never changes the record it is about."""
     org_type = sseoe_type(landscape)
     before = OrganizationType.objects.filter(pk=org_type.pk).values().get()
-    client.post(reverse("orgs:org-type-suggest", args=[org_type.slug]), {**VALID, "message": "Classification should be PHO."})
+    client.post(
+        reverse("orgs:org-type-suggest", args=[org_type.slug]), {**VALID, "message": "Classification should be PHO."}
+    )
     assert OrganizationType.objects.filter(pk=org_type.pk).values().get() == before
 
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=None, help="GeoJSON FeatureCollection keyed by ISO numeric id.")
+        parser.add_argument(
+            "--file", type=Path, default=None, help="GeoJSON FeatureCollection keyed by ISO numeric id."
+        )
 
     def handle(self, *args, file=None, **options):
         path = file or default_path()
