@@ -145,14 +145,11 @@ class CountryDetailView(DetailView):
                     sources[event.source.pk] = event.source
         for org_type in org_types:
             for row in org_type.evidence.all():
-                if row.source_id:
-                    sources.setdefault(row.source_id, None)
+                if row.source:
+                    sources[row.source.pk] = row.source
         for stat in statistics:
             if stat.source:
                 sources[stat.source.pk] = stat.source
-        missing = [pk for pk, source in sources.items() if source is None]
-        for source in Source.objects.filter(pk__in=missing):
-            sources[source.pk] = source
         context.update(
             laws=laws,
             timeline=timeline(laws),

@@ -38,11 +38,11 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
 
 
     def for_listing(self):
-        """Types with country, family and their evidence's sub-conditions, for marks and badges."""
+        """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
         from .models import Evidence
 
         return self.select_related("country", "family").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature"))
+            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
         )
 
 
