@@ -43,11 +43,12 @@ def test_home_query_count_is_constant(client, django_assert_num_queries, landsca
         client.get("/")
 
 
-def test_map_data_is_geojson_of_published_countries_with_indicators(client, landscape):
+def test_map_data_is_geojson_of_published_countries_with_indicators(client, django_assert_num_queries, landscape):
     """The map data holds one feature per published country that has a boundary, with its indicators."""
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
     Country.objects.update(boundary=square)
-    data = client.get(reverse("countries:map-data")).json()
+    with django_assert_num_queries(3):
+        data = client.get(reverse("countries:map-data")).json()
     assert data["type"] == "FeatureCollection"
     codes = {f["id"] for f in data["features"]}
     assert codes == {c.code for c in landscape}
