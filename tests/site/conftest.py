@@ -25,8 +25,9 @@ def build_landscape(n_countries=3):
     """
     ``n_countries`` published countries, each with three laws (one amended, annulled
     and reinstated), three types (SSEOE, PHO, outside) in three families, three
-    statistics over three years; plus a draft country, a draft law and a draft type
-    that must never appear.
+    statistics over three years; the last country has one more type, in a family
+    of its own; plus a draft country, a draft law and a draft type that must never
+    appear.
     """
     families = [FamilyFactory(slug=f"fam-{i}", name=f"Family {i}", order=i) for i in range(3)]
     countries = []
@@ -66,6 +67,9 @@ def build_landscape(n_countries=3):
             country=country, family=families[0], name=f"Secret Draft Type {country.code}", publication_status=DRAFT
         )
         countries.append(country)
+    # A family only the last country has: the others' cells in the matrix are empty.
+    lonely = FamilyFactory(slug="fam-lonely", name="Family of one country", order=9)
+    OrganizationTypeFactory(country=countries[-1], family=lonely, name=f"Lonely type {countries[-1].code}")
     hidden = CountryFactory(code="KH", name="Hidden Draft Country", slug="hidden-draft", publication_status=DRAFT)
     OrganizationTypeFactory(country=hidden, family=families[0], name="Type of a draft country")
     return countries
