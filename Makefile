@@ -27,17 +27,21 @@ BOUNDARIES := .build/natural-earth/countries-50m.geojson
 
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor .build/natural-earth
-	mkdir -p static/vendor/leaflet .build/natural-earth
+	rm -rf static/vendor
+	mkdir -p static/vendor/leaflet
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
-	node node_modules/topojson-client/bin/topo2geo \
-	  countries=$(BOUNDARIES) < node_modules/world-atlas/countries-50m.json
 	touch $@
 
-vendor: $(ASSETS)
+$(BOUNDARIES): $(ASSETS)
+	mkdir -p $(dir $@)
+	node node_modules/topojson-client/bin/topo2geo \
+	  countries=$@.tmp < node_modules/world-atlas/countries-50m.json
+	mv $@.tmp $@
 
-setup: $(VENV)/.installed $(ASSETS)
+vendor: $(ASSETS) $(BOUNDARIES)
+
+setup: $(VENV)/.installed vendor
 
 data: setup
 	$(MANAGE) migrate --noinput
