@@ -187,6 +187,7 @@ def test_methodology_shows_rule_and_live_counts(client, django_assert_num_querie
     """The methodology page lists the six sub-conditions with live counts of public types."""
     with django_assert_num_queries(5):
         html = client.get(reverse("orgs:methodology")).content.decode()
+    assert 'href="/methodology/" aria-current="page"' in html
     for code in ("S1", "S2", "E1", "E2", "D1", "D2"):
         assert f'<th scope="row">{code}</th>' in html
     # Three SSEOE types meet D2; the draft country's type does not count.
