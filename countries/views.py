@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from orgs.choices import ClassificationChoice
-from orgs.models import Evidence, Family, Feature, OrganizationType
+from orgs.models import Evidence, Family, Feature, LegalBasis, OrganizationType
 
 from . import charts
 from .models import Country, Law, Source, Statistic
@@ -177,8 +177,10 @@ class LawDetailView(DetailView):
                 Prefetch("amended_by", queryset=public_laws),
                 Prefetch("replaced_by", queryset=public_laws),
                 Prefetch(
-                    "legal_bases__org_type",
-                    queryset=OrganizationType.objects.public().select_related("family"),
+                    "legal_bases",
+                    queryset=LegalBasis.objects.filter(org_type__in=OrganizationType.objects.public()).select_related(
+                        "org_type"
+                    ),
                 ),
             )
         )
@@ -187,7 +189,7 @@ class LawDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         law = self.object
         context["entries"] = law_entries(law)
-        context["legal_bases"] = [b for b in law.legal_bases.all() if b.org_type.is_published]
+        context["legal_bases"] = law.legal_bases.all()
         return context
 
 

@@ -63,9 +63,10 @@ def build_landscape(n_countries=3):
         for year in (2018, 2019, 2020):
             StatisticFactory(country=country, year=year, value=100 + year - 2018, org_type=sseoe)
         LawFactory(country=country, title=f"Secret Draft Law {country.code}", publication_status=DRAFT)
-        OrganizationTypeFactory(
+        draft_type = OrganizationTypeFactory(
             country=country, family=families[0], name=f"Secret Draft Type {country.code}", publication_status=DRAFT
         )
+        LegalBasisFactory(org_type=draft_type, law=base)
         countries.append(country)
     # A family only the last country has: the others' cells in the matrix are empty.
     lonely = FamilyFactory(slug="fam-lonely", name="Family of one country", order=9)

@@ -135,7 +135,7 @@ def test_law_page_shows_status_over_time_and_relations(client, landscape):
 def test_law_page_query_count_is_constant(client, django_assert_num_queries, landscape):
     """A law page needs a fixed number of queries."""
     base = Law.objects.get(title=f"Framework Act {landscape[0].code}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(base.get_absolute_url())
 
 
