@@ -212,3 +212,51 @@ def test_accessibility_and_screenshots(site, browser, name):
         assert overflow <= 0, f"{name} at {label} scrolls sideways by {overflow}px"
         assert watch.errors == [] and watch.foreign == []
         page.close()
+
+
+def test_real_dataset_pages_are_accessible_and_fit_360px(live_server, browser_after_dataset):
+    """Over the shipped dataset, the main pages have no serious or critical axe violation and fit 360 px."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    browser, urls = browser_after_dataset
+    problems = []
+    for viewport in (DESKTOP, PHONE):
+        page = browser.new_page(viewport=viewport)
+        watch = Watch(page, live_server.url)
+        for url in urls:
+            page.goto(live_server.url + url)
+            if url == "/":
+                page.locator("path[data-country]").first.wait_for()
+            for v in Axe().run(page).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{url} {viewport['width']}px: {v['id']} {[n['target'] for n in v['nodes']][:2]}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems.append(f"{url} {viewport['width']}px scrolls sideways by {overflow}px")
+        assert watch.errors == [] and watch.foreign == []
+        page.close()
+    assert problems == []
+
+
+@pytest.fixture
+def browser_after_dataset(live_server, monkeypatch):
+    """The shipped dataset with boundaries, a few pages of each kind, then the browser."""
+    from countries.models import Country, Law
+
+    call_command("load_dataset", verbosity=0)
+    call_command("import_boundaries", verbosity=0)
+    country = Country.objects.published().order_by("name").first()
+    org_type = OrganizationType.objects.public().filter(country=country).order_by("name").first()
+    law = Law.objects.public().filter(country=country).order_by("title").first()
+    urls = ["/", country.get_absolute_url(), org_type.get_absolute_url(), law.get_absolute_url()]
+    urls += [org_type.family.get_absolute_url(), reverse("orgs:methodology"), reverse("countries:source-list")]
+    urls.append(
+        reverse("countries:compare") + "?" + "&".join(f"countries={c.slug}" for c in Country.objects.published())
+    )
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser, urls
+        browser.close()
