@@ -131,3 +131,21 @@ def test_natural_earth_gives_every_shipped_country_a_shape(full_dataset):
     korea = Country.objects.get(code="KR").boundary
     lon, lat = korea["coordinates"][0][0][0] if korea["type"] == "MultiPolygon" else korea["coordinates"][0][0]
     assert 124 < lon < 132 and 33 < lat < 39
+
+
+def test_production_collectstatic_accepts_the_vendored_assets(tmp_path):
+    """The manifest storage of production finds every file the vendored Leaflet refers to."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    env.update(SSE_MAP_ENV="production", SECRET_KEY="k" * 50, ALLOWED_HOSTS="example.org", STATIC_ROOT=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/leaflet/leaflet.js" in manifest and "js/map.js" in manifest
