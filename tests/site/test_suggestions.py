@@ -101,3 +101,11 @@ def test_no_suggestion_form_for_drafts(client, landscape):
 def test_thanks_page_links_back_only_within_the_site(client, db):
     html = client.get(reverse("orgs:suggestion-thanks"), {"from": "//evil.example/"}).content.decode()
     assert "evil.example" not in html
+
+
+def test_suggestion_form_query_count(client, django_assert_num_queries, landscape):
+    """The form page loads its target in one query (plus the request's savepoint pair)."""
+    org_type = sseoe_type(landscape)
+    with django_assert_num_queries(3):
+        html = client.get(reverse("orgs:org-type-suggest", args=[org_type.slug])).content.decode()
+    assert org_type.name in html and 'class="hp"' in html
