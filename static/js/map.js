@@ -62,14 +62,24 @@
     legend.appendChild(list);
   }
 
-  fetch(mapElement.getAttribute("data-src"), { headers: { Accept: "application/geo+json" } })
-    .then(function (response) {
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
       if (!response.ok) {
-        throw new Error("map data: HTTP " + response.status);
+        throw new Error(url + ": HTTP " + response.status);
       }
       return response.json();
-    })
-    .then(function (data) {
+    });
+  }
+
+  // The land of the whole world (Natural Earth, served by this site) as a grey backdrop;
+  // the map works without it.
+  var land = getJSON(mapElement.getAttribute("data-land")).catch(function () {
+    return null;
+  });
+
+  Promise.all([getJSON(mapElement.getAttribute("data-src")), land])
+    .then(function (results) {
+      var data = results[0];
       if (!data.features.length) {
         return;
       }
@@ -85,6 +95,12 @@
         minZoom: 1,
         maxZoom: 8
       });
+      if (results[1]) {
+        L.geoJSON(results[1], {
+          interactive: false,
+          style: { weight: 0, fillColor: "#cfd8dc", fillOpacity: 1 }
+        }).addTo(map);
+      }
       var layer = L.geoJSON(data, {
         style: { weight: 1, color: "#1f2937", fillOpacity: 0.9 },
         onEachFeature: function (feature, shape) {
