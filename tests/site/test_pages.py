@@ -278,3 +278,17 @@ def test_no_inline_scripts_or_styles(client, landscape):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert not re.search(r"\sstyle=", html), url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_every_download_link_answers_with_its_format(client, landscape):
+    """Each link on the downloads page is served by the API in the format it names."""
+    import re
+
+    html = client.get(reverse("countries:downloads")).content.decode()
+    links = re.findall(r'href="(/api/v1/[^"]+)" class="download" data-format="(\w+)"', html)
+    assert len(links) >= 9
+    expected = {"csv": "text/csv", "json": "application/json", "geojson": "json"}
+    for url, fmt in links:
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200, url
+        assert expected[fmt] in response["Content-Type"], (url, response["Content-Type"])
