@@ -146,6 +146,15 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         return matrix
 
 
+    def for_listing(self):
+        """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
+        from .models import Evidence
+
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
+        )
+
+
 class EvidenceQuerySet(models.QuerySet):
     """
     Keeps the stored classification of the affected types in step even when
