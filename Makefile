@@ -75,3 +75,9 @@ backup: setup
 
 restore: setup
 	$(MANAGE) restore $(BACKUP)
+
+# --- Load test (issue 8): 60 s, 50 connections over pages and API, PostgreSQL under gunicorn;
+# fails unless zero errors, zero 4xx and zero 5xx. Reuses `make bench`'s harness (bench/run.py).
+.PHONY: loadtest
+loadtest: setup
+	$(BIN)/python bench/loadtest.py
