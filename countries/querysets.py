@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+
+from caching.querysets import DataVersionQuerySet
 
 from .choices import (
     LAW_EVENTS_ENDING_FORCE,
@@ -12,7 +13,7 @@ from .choices import (
 )
 
 
-class NaturalKeyQuerySet(models.QuerySet):
+class NaturalKeyQuerySet(DataVersionQuerySet):
     """``get_by_natural_key`` for models whose natural key is one field."""
 
     natural_key_field = "slug"
@@ -66,7 +67,7 @@ class LawQuerySet(PublishableQuerySet):
         )
 
 
-class LawEventQuerySet(models.QuerySet):
+class LawEventQuerySet(DataVersionQuerySet):
     def get_by_natural_key(self, law_slug, kind, date):
         return self.get(law__slug=law_slug, kind=kind, date=date)
 

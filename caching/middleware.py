@@ -1,0 +1,100 @@
+"""
+Cache anonymous GET responses, keyed by URL and the data version.
+
+A request is anonymous when it carries no credentials of ours: no
+``Authorization`` header and no session, CSRF or messages cookie (a visitor
+with any of them always gets a fresh response). Only complete 200 responses
+that set no cookie and are not marked private are stored; streaming
+responses (exports) pass through. Invalidation is exact: every write to
+curated data bumps the data version (``caching.version``), which is part of
+the key, so nobody is served a response from before the write.
+
+The stored headers include an ``ETag``; ``ConditionalGetMiddleware`` (placed
+before this one) answers ``If-None-Match`` with 304 for cached and fresh
+responses alike.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+
+from .version import CACHE_ALIAS, data_version
+
+_CREDENTIAL_COOKIES = None
+
+
+def _credential_cookies():
+    global _CREDENTIAL_COOKIES
+    if _CREDENTIAL_COOKIES is None:
+        _CREDENTIAL_COOKIES = frozenset(
+            {
+                settings.SESSION_COOKIE_NAME,
+                settings.CSRF_COOKIE_NAME,
+                getattr(settings, "MESSAGES_COOKIE_NAME", "messages"),
+            }
+        )
+    return _CREDENTIAL_COOKIES
+
+
+def is_anonymous_read(request) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not (_credential_cookies() & request.COOKIES.keys())
+
+
+def cache_key(request, version) -> str:
+    parts = (
+        version,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        # The API negotiates its format (JSON or the browsable HTML) on Accept;
+        # CORS headers may depend on Origin.
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_ORIGIN", ""),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"sse-map:response:{digest}"
+
+
+def is_storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    if len(response.content) > settings.RESPONSE_CACHE_MAX_BYTES:
+        return False
+    # The key covers Accept and Origin; anonymous requests carry no cookie of ours.
+    return not any(has_vary_header(response, header) for header in ("Accept-Language", "Accept-Encoding"))
+
+
+class AnonymousCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        cache = caches[CACHE_ALIAS]
+        key = cache_key(request, data_version())
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and is_storable(response):
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            # Browsers may keep the response but must revalidate it (ETag, 304) before use.
+            patch_cache_control(response, no_cache=True)
+            cache.set(
+                key, (response.status_code, dict(response.items()), response.content), settings.RESPONSE_CACHE_SECONDS
+            )
+            response["X-Cache"] = "miss"
+        return response
