@@ -37,3 +37,8 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Performance (issue 7): not part of `make test`. See docs/performance.md.
+.PHONY: bench
+bench: setup
+	$(BIN)/python bench/run.py
