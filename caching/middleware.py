@@ -68,6 +68,9 @@ def is_storable(response) -> bool:
         return False
     if len(response.content) > settings.RESPONSE_CACHE_MAX_BYTES:
         return False
+    # A per-request CSP nonce must never be handed to another visitor.
+    if "nonce-" in response.get("Content-Security-Policy", ""):
+        return False
     # The key covers Accept and Origin; anonymous requests carry no cookie of ours.
     return not any(has_vary_header(response, header) for header in ("Accept-Language", "Accept-Encoding"))
 
