@@ -30,11 +30,15 @@ TARGETS = [
     ("home page", lambda: "/"),
     ("country page", lambda: _url(_country())),
     ("org-type page", lambda: _url(_org_type())),
-    ("api org-types (100 rows, filtered)", lambda: "/api/v1/org-types/?page_size=100&classification=sseoe"),
+    (
+        "api org-types (100 rows, filtered)",
+        lambda: "/api/v1/org-types/?page_size=100&classification=sseoe&legally_institutionalized=true",
+    ),
     ("api org-types ?search=", lambda: "/api/v1/org-types/?search=cooperative"),
     ("api laws ?as_of=", lambda: f"/api/v1/laws/?as_of={AS_OF}"),
-    ("countries GeoJSON", lambda: "/api/v1/countries.geojson"),
-    ("CSV export (types + evidence)", lambda: "/api/v1/org-types/export.csv"),
+    ("countries GeoJSON (API)", lambda: "/api/v1/countries/?format=geojson"),
+    ("countries GeoJSON (map)", lambda: "/map/countries.geojson"),
+    ("CSV export (types + evidence)", lambda: "/api/v1/org-types/?format=csv&all=true"),
 ]
 
 # The one target whose memory is measured while it streams.
