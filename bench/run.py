@@ -131,13 +131,12 @@ def wrk(url, seconds, extra_header=None):
 
 
 def start_server(static_root):
+    # DEBUG off as in production (no query log, WhiteNoise serves the collected files); the
+    # production-only settings (HTTPS redirect, secure cookies) play no part on loopback.
     env = django_env(
         DATABASE_URL,
-        SSE_MAP_ENV="production",
+        DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(48),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(static_root),
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=f"sse-map-bench-{os.getpid()}",
@@ -151,6 +150,20 @@ def start_server(static_root):
         env=env,
         start_new_session=True,
     )
+
+
+def settle(url, timeout=120):
+    """Wait until the server answers ``url`` quickly again: slow requests queued by the last run are done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(url, timeout=timeout).read()
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 def wait_ready(base, server, timeout=30):
@@ -201,12 +214,15 @@ def main():
                 rows.append((row, "n/a (not built)" if status in (404, None) else f"n/a (HTTP {status})", None, None))
                 continue
             static_url = f"{base}/static/bench/{row['bytes']}.html"
+            settle(static_url)
             log(f"  {row['name']} [static baseline] {static_url}")
             wrk(static_url, WARMUP)
             static = wrk(static_url, DURATION)
             static_rps = static["requests"] / (static["duration_us"] / 1e6)
+            static["static_rps"] = static_rps
             rows.append((row, "static same size", static, static_rps))
             for mode, header in (("cached", None), ("uncached", UNCACHED_HEADER)):
+                settle(static_url)
                 log(f"  {row['name']} [{mode}] {row['url']}")
                 wrk(base + row["url"], WARMUP, header)
                 result = wrk(base + row["url"], DURATION, header)
@@ -238,7 +254,7 @@ def main():
             qn = str(row[key])
             if scale1 and scale1.get(row["name"], {}).get("status") == 200:
                 q1 = str(scale1[row["name"]][key])
-            ratio = f"{rps / result['static_rps']:.0%}"
+            ratio = f"{rps / result['static_rps']:.0%}" if result["static_rps"] else "-"
         errors = result["socket_errors"] + result["status_errors"]
         print(
             f"{row['name']:36} {mode:16} {row['bytes']:>9} {rps:8.0f} {fmt_ms(result['p50_us']):>7} "
