@@ -32,6 +32,9 @@ run: data
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+check-data: data
+	$(MANAGE) check_data
+
 lint: setup
 	$(BIN)/ruff check .
 

@@ -1,11 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.html import format_html, format_html_join
 
-from .models import Country, Law, LawEvent, Source, Statistic
+from . import services
+from .admin_workflow import CuratedAdmin, LockedWhenParentPublishedInline
+from .models import Country, Law, LawEvent, Revision, Source, Statistic
+from .resources import CountryResource, LawEventResource, LawResource, SourceResource, StatisticResource
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CuratedAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "publisher", "year", "kind", "url"]
     list_filter = ["kind", "year"]
     search_fields = ["slug", "title", "publisher", "url"]
@@ -13,7 +17,8 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(CuratedAdmin):
+    resource_classes = [CountryResource]
     list_display = ["name", "code", "region", "phase", "publication_status", "last_verified", "updated_at"]
     list_filter = ["publication_status", "region", "phase"]
     search_fields = ["name", "local_name", "code"]
@@ -21,7 +26,7 @@ class CountryAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["narrative_sources"]
 
 
-class LawEventInline(admin.TabularInline):
+class LawEventInline(LockedWhenParentPublishedInline, admin.TabularInline):
     model = LawEvent
     fk_name = "law"
     extra = 0
@@ -30,7 +35,8 @@ class LawEventInline(admin.TabularInline):
 
 
 @admin.register(Law)
-class LawAdmin(SimpleHistoryAdmin):
+class LawAdmin(CuratedAdmin):
+    resource_classes = [LawResource, LawEventResource]
     list_display = [
         "title",
         "citation",
@@ -51,7 +57,8 @@ class LawAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(SimpleHistoryAdmin):
+class StatisticAdmin(CuratedAdmin):
+    resource_classes = [StatisticResource]
     list_display = [
         "label",
         "country",
@@ -66,3 +73,56 @@ class StatisticAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "label", "note"]
     list_select_related = ["country", "org_type"]
     autocomplete_fields = ["org_type", "source"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Review requests, read-only: they are decided in the review queue (admin/review/)."""
+
+    list_display = ["submitted_at", "kind", "record_link", "status", "submitted_by", "reason", "decided_by"]
+    list_filter = ["status", "kind", "content_type"]
+    search_fields = ["reason", "decision_note"]
+    list_select_related = ["content_type", "submitted_by", "decided_by"]
+    fields = [
+        "kind",
+        "record_link",
+        "status",
+        "reason",
+        "proposed_changes",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Record")
+    def record_link(self, obj):
+        record = obj.record
+        if record is None:
+            return "(deleted)"
+        opts = record._meta
+        return format_html(
+            '<a href="{}">{}</a>', f"/admin/{opts.app_label}/{opts.model_name}/{record.pk}/change/", record
+        )
+
+    @admin.display(description="Proposed changes (current → proposed)")
+    def proposed_changes(self, obj):
+        if obj.record is None or not obj.changes:
+            return "—"
+        return format_html(
+            "<table>{}</table>",
+            format_html_join(
+                "", "<tr><th>{}</th><td>{}</td><td>→ {}</td></tr>", services.revision_diff(obj)
+            ),
+        )

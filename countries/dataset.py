@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import transaction
 
@@ -85,7 +85,14 @@ def _load_record(record, where, reason, report):
     given = set(record["fields"])
     try:
         (deserialized,) = serializers.deserialize("python", [record], handle_forward_references=False)
-    except (DeserializationError, ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except (
+        DeserializationError,
+        FieldDoesNotExist,
+        LookupError,
+        ObjectDoesNotExist,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise DatasetError(f"{where} ({_describe(record)}): {_root_message(exc)}") from exc
 
     incoming = deserialized.object

@@ -1,8 +1,12 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -96,6 +100,9 @@ class Source(TimeStampedModel):
 
     class Meta:
         ordering = ["title", "pk"]
+        permissions = [
+            ("import_source", "Can import source rows from a spreadsheet"),
+        ]
         constraints = [year_constraint("year", "source_year_in_range")]
 
     def __str__(self):
@@ -137,6 +144,10 @@ class Country(PublishableModel):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("publish_country", "Can publish, archive and approve changes to country records"),
+            ("import_country", "Can import country rows from a spreadsheet"),
+        ]
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
@@ -202,6 +213,10 @@ class Law(PublishableModel):
 
     class Meta:
         ordering = ["country__name", "enacted_on", "title"]
+        permissions = [
+            ("publish_law", "Can publish, archive and approve changes to law records"),
+            ("import_law", "Can import law rows from a spreadsheet"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(enacted_on__isnull=True) | Q(enacted_on__year__gte=MIN_YEAR),
@@ -264,6 +279,9 @@ class LawEvent(TimeStampedModel):
 
     class Meta:
         ordering = ["law", "date", "pk"]
+        permissions = [
+            ("import_lawevent", "Can import lawevent rows from a spreadsheet"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["law", "kind", "date"], name="law_event_unique"),
             models.CheckConstraint(
@@ -316,6 +334,10 @@ class Statistic(PublishableModel):
 
     class Meta:
         ordering = ["country__name", "indicator", "label", "year"]
+        permissions = [
+            ("publish_statistic", "Can publish, archive and approve changes to statistic records"),
+            ("import_statistic", "Can import statistic rows from a spreadsheet"),
+        ]
         constraints = [year_constraint("year", "statistic_year_in_range")]
 
     def __str__(self):
@@ -325,3 +347,63 @@ class Statistic(PublishableModel):
         return (self.slug,)
 
     natural_key.dependencies = ["countries.country", "countries.source", "orgs.organizationtype"]
+
+
+class RevisionKind(models.TextChoices):
+    PUBLICATION = "publication", "Publication of a draft"
+    CHANGE = "change", "Change to a published record"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Revision(models.Model):
+    """
+    A request for review of a publishable record, waiting for an editor.
+
+    Two kinds: a *publication* asks to publish a draft as it stands; a
+    *change* holds the field values proposed for a record that is already
+    published (``changes``: field name -> proposed value), so the public keeps
+    seeing the approved version until an editor approves the change, which
+    then writes the values onto the record. Written only by
+    ``countries.services``.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(max_length=12, choices=RevisionKind.choices)
+    changes = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values."
+    )
+    reason = models.CharField(max_length=400, help_text="Why the change is made, in the submitter's words.")
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = "review request"
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(status="pending"),
+                name="revision_one_pending_per_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.record} ({self.get_status_display()})"

@@ -92,6 +92,46 @@ def unverified_without_note():
         yield _problem(ERROR, law, "unverified law on a published record has no verification note")
 
 
+def unverified_facts_without_note():
+    """Unverified evidence, law events and statistics on published records must say what is unverified."""
+    from orgs.models import Evidence
+
+    from .models import LawEvent, Statistic
+
+    published = PublicationStatus.PUBLISHED
+    unverified = Verification.UNVERIFIED
+    for row in Evidence.objects.filter(
+        verification=unverified, note="", org_type__publication_status=published
+    ).select_related("org_type__country", "sub_condition", "law"):
+        yield _problem(ERROR, row, "unverified evidence on a published type has no note saying what is unverified")
+    for event in LawEvent.objects.filter(
+        verification=unverified, note="", law__publication_status=published
+    ).select_related("law"):
+        yield _problem(ERROR, event, "unverified event of a published law has no note saying what is unverified")
+    for stat in Statistic.objects.filter(verification=unverified, note="", publication_status=published).select_related(
+        "country"
+    ):
+        yield _problem(ERROR, stat, "unverified statistic has no note saying what is unverified")
+
+
+def published_laws_without_source():
+    from .models import Law
+
+    for law in Law.objects.published().filter(source__isnull=True):
+        yield _problem(ERROR, law, "published law has no source")
+
+
+def laws_in_force_without_event():
+    """A law said to be in force must have a dated event that starts its force."""
+    from .choices import LAW_EVENTS_STARTING_FORCE, LawStatus
+    from .models import Law
+
+    current = [LawStatus.IN_FORCE, LawStatus.AMENDED, LawStatus.REINSTATED]
+    qs = Law.objects.published().filter(status__in=current).exclude(events__kind__in=LAW_EVENTS_STARTING_FORCE)
+    for law in qs:
+        yield _problem(WARNING, law, "law said to be in force has no 'in force' or 'reinstated' event")
+
+
 def unverified_evidence_on_published_types():
     from orgs.models import Evidence
 
@@ -111,6 +151,9 @@ CHECKS = [
     statistics_without_year_or_source,
     published_countries_without_narrative,
     unverified_without_note,
+    unverified_facts_without_note,
+    published_laws_without_source,
+    laws_in_force_without_event,
     unverified_evidence_on_published_types,
 ]
 

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from countries.admin_workflow import (
+    CuratedAdmin,
+    LockedWhenParentPublishedAdmin,
+    LockedWhenParentPublishedInline,
+    run_on_each,
+)
+
+from . import services
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
+from .resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
 
 
 class SubConditionInline(admin.TabularInline):
@@ -33,14 +42,14 @@ class FamilyAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LegalBasisInline(admin.TabularInline):
+class LegalBasisInline(LockedWhenParentPublishedInline, admin.TabularInline):
     model = LegalBasis
     extra = 0
     autocomplete_fields = ["law"]
     fields = ["law", "provision", "note"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LockedWhenParentPublishedInline, admin.TabularInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["law", "source"]
@@ -48,7 +57,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(OrganizationType)
-class OrganizationTypeAdmin(SimpleHistoryAdmin):
+class OrganizationTypeAdmin(CuratedAdmin):
+    resource_classes = [OrganizationTypeResource, LegalBasisResource, EvidenceResource]
     list_display = [
         "name",
         "local_name",
@@ -91,7 +101,6 @@ class OrganizationTypeAdmin(SimpleHistoryAdmin):
             "Classification (derived from the evidence)",
             {"fields": ["classification", "features_met", "classification_explained"]},
         ),
-        ("Publication", {"fields": ["publication_status", "last_verified"]}),
     ]
 
     @admin.display(description="Explanation")
@@ -103,7 +112,9 @@ class OrganizationTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    resource_classes = [EvidenceResource]
+    parent_attr = "org_type"
     list_display = ["org_type", "sub_condition", "law", "provision", "verification"]
     list_filter = ["sub_condition__feature", "sub_condition", "verification", "org_type__country"]
     search_fields = ["org_type__name", "law__title", "law__citation", "provision", "note"]
@@ -112,7 +123,9 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(SimpleHistoryAdmin):
+class LegalBasisAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    resource_classes = [LegalBasisResource]
+    parent_attr = "org_type"
     list_display = ["org_type", "law", "provision"]
     list_filter = ["org_type__country"]
     search_fields = ["org_type__name", "law__title", "law__citation", "provision"]
@@ -122,12 +135,41 @@ class LegalBasisAdmin(SimpleHistoryAdmin):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "org_type", "law", "status", "short_message"]
+    list_display = ["created_at", "org_type", "law", "status", "short_message", "reviewed_by"]
     list_filter = ["status"]
     search_fields = ["message", "contact", "evidence_url"]
-    list_select_related = ["org_type", "law"]
-    readonly_fields = ["org_type", "law", "message", "evidence_url", "contact", "created_at"]
+    list_select_related = ["org_type", "law", "reviewed_by"]
+    readonly_fields = [
+        "org_type",
+        "law",
+        "message",
+        "evidence_url",
+        "contact",
+        "created_at",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["accept", "reject"]
 
     @admin.display(description="Message")
     def short_message(self, obj):
         return format_html("{}", obj.message[:80])
+
+    def _run(self, request, queryset, step, done):
+        run_on_each(self, request, queryset, step, done)
+
+    @admin.action(description="Accept selected suggestions (then make the correction)", permissions=["change"])
+    def accept(self, request, queryset):
+        self._run(request, queryset, lambda s: services.suggestion_accept(suggestion=s, user=request.user), "accepted")
+
+    @admin.action(description="Reject selected suggestions", permissions=["change"])
+    def reject(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda s: services.suggestion_reject(
+                suggestion=s, user=request.user, note="Rejected from the review list"
+            ),
+            "rejected",
+        )

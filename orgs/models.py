@@ -136,6 +136,10 @@ class OrganizationType(PublishableModel):
 
     class Meta:
         ordering = ["country__name", "family__order", "name"]
+        permissions = [
+            ("publish_organizationtype", "Can publish, archive and approve changes to organizationtype records"),
+            ("import_organizationtype", "Can import organizationtype rows from a spreadsheet"),
+        ]
         verbose_name = "organization type"
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="org_type_unique_name_per_country"),
@@ -209,6 +213,9 @@ class LegalBasis(TimeStampedModel):
 
     class Meta:
         ordering = ["org_type", "law__enacted_on", "pk"]
+        permissions = [
+            ("import_legalbasis", "Can import legalbasis rows from a spreadsheet"),
+        ]
         verbose_name = "legal basis"
         verbose_name_plural = "legal bases"
         constraints = [
@@ -252,6 +259,9 @@ class Evidence(TimeStampedModel):
 
     class Meta:
         ordering = ["org_type", "sub_condition__feature__order", "sub_condition__order", "pk"]
+        permissions = [
+            ("import_evidence", "Can import evidence rows from a spreadsheet"),
+        ]
         verbose_name = "sub-condition evidence"
         verbose_name_plural = "sub-condition evidence"
         constraints = [

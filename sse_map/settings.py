@@ -195,3 +195,14 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("caching.middleware.AnonymousCacheMiddleware"),
     "django.middleware.http.ConditionalGetMiddleware",
 )
+
+# --- The analysts' workflow (issue 6) -------------------------------------------------
+# Two-person review: nobody publishes or approves what they submitted themselves.
+SSE_MAP_TWO_PERSON_REVIEW = env.bool("SSE_MAP_TWO_PERSON_REVIEW", default=True)
+# The data-quality dashboard flags records not verified for longer than this.
+SSE_MAP_VERIFY_MONTHS = env.int("SSE_MAP_VERIFY_MONTHS", default=12)
+# Spreadsheet import needs the model's "import_<model>" permission; export needs "view".
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -77,3 +77,17 @@ def test_an_edited_record_is_updated_and_its_history_says_so(tmp_path, full_data
     family = Family.objects.get(slug="cooperative")
     assert family.name == "Co-operatives"
     assert family.history.first().history_change_reason == "Dataset load: families.yaml"
+
+
+def test_an_unknown_field_is_named(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("- model: orgs.family\n  fields: {slug: x, name: X, colour: red}\n")
+    with pytest.raises(CommandError, match=r"typo.yaml, record 1 .*colour"):
+        call_command("load_dataset", str(path))
+
+
+def test_an_unknown_model_is_named(tmp_path):
+    path = tmp_path / "model.yaml"
+    path.write_text("- model: orgs.widget\n  fields: {slug: x}\n")
+    with pytest.raises(CommandError, match=r"model.yaml, record 1 .*orgs.widget"):
+        call_command("load_dataset", str(path))

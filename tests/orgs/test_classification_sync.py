@@ -188,7 +188,7 @@ def _change_form_data(org_type, evidence_rows, existing=()):
         "evidence-INITIAL_FORMS": str(len(existing)),
         "evidence-MIN_NUM_FORMS": "0",
         "evidence-MAX_NUM_FORMS": "1000",
-        "_change_reason": "test edit",
+        "change_reason": "test edit",
     }
     for i, row in enumerate(evidence_rows):
         for key, value in row.items():

@@ -1,0 +1,380 @@
+"""
+Spreadsheet import/export (django-import-export) of the curated records.
+
+Files name related records by their natural keys (ISO code, slugs,
+sub-condition codes), never by database ids, so a file moves between
+databases. ``CuratedResource`` gives every resource the same behaviour:
+
+* re-importing an unchanged row changes nothing (``skip_unchanged``);
+* a file with one bad row writes nothing (the whole import is one
+  transaction, rolled back on any error or validation error);
+* errors name the column and say what is wrong in plain words;
+* every row written gets a history row whose reason names the file;
+* someone without the ``publish_<model>`` permission cannot publish,
+  archive or overwrite a published record through a file: published
+  records change only through review (``countries.services``).
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import ForeignKey, ManyToManyField, QuerySet, TextField
+from import_export import fields, instance_loaders, resources, widgets
+
+from .choices import PublicationStatus
+from .models import Country, Law, LawEvent, Source, Statistic
+from .services import short_reason
+
+# The column that identifies a record of each model in a file.
+NATURAL_KEY_FIELDS = {
+    "countries.Country": ("code", "country", "ISO code"),
+    "countries.Source": ("slug", "source", "source slug"),
+    "countries.Law": ("slug", "law", "law slug"),
+    "orgs.OrganizationType": ("slug", "organization type", "organization type slug"),
+    "orgs.Family": ("slug", "family", "family slug"),
+    "orgs.SubCondition": ("code", "sub-condition", "sub-condition code"),
+    "orgs.Feature": ("code", "feature", "feature code"),
+}
+
+
+# Related records found by natural key during one import (per thread/request), so a file
+# naming the same country or source on every row looks each up once.
+_lookups: ContextVar[dict | None] = ContextVar("natural_key_lookups", default=None)
+
+
+def _key_of(model):
+    return NATURAL_KEY_FIELDS[model._meta.label]
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the related record's natural key, with a plain error when it is unknown."""
+
+    def __init__(self, model, **kwargs):
+        self.field_name, self.noun, self.key_label = _key_of(model)
+        super().__init__(model, field=self.field_name, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        value = str(value).strip()
+        if self.model is Country:
+            value = value.upper()
+        cache = _lookups.get()
+        key = (self.model, value)
+        if cache is not None and key in cache:
+            return cache[key]
+        try:
+            found = self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"There is no {self.noun} with {self.key_label} '{value}' "
+                "(check the spelling, or import that record first)."
+            ) from None
+        if cache is not None:
+            cache[key] = found
+        return found
+
+
+class NaturalKeysWidget(widgets.ManyToManyWidget):
+    """A many-to-many written as natural keys separated by '|', sorted; unknown keys are an error."""
+
+    def __init__(self, model, **kwargs):
+        self.field_name, self.noun, self.key_label = _key_of(model)
+        super().__init__(model, separator="|", field=self.field_name, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return self.model.objects.none()
+        keys = {k.strip() for k in str(value).split(self.separator) if k.strip()}
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        missing = keys - {getattr(obj, self.field) for obj in found}
+        if missing:
+            raise ValueError(
+                f"There is no {self.noun} with {self.key_label} "
+                f"{', '.join(repr(k) for k in sorted(missing))} (keys are separated by '|')."
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        # order_by(): no join for the model's default ordering; the keys are sorted here.
+        return self.separator.join(sorted(str(k) for k in value.order_by().values_list(self.field, flat=True)))
+
+
+class SingleKeyLoader(instance_loaders.CachedInstanceLoader):
+    """Loads every record a file names by its one key column in one query (slug or ISO code)."""
+
+
+class CuratedResource(resources.ModelResource):
+    """Shared behaviour of every curated model's resource (see the module docstring)."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        if isinstance(django_field, ForeignKey):
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=NaturalKeyWidget(django_field.related_model),
+                readonly=readonly,
+            )
+        if isinstance(django_field, ManyToManyField):
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=NaturalKeysWidget(django_field.related_model),
+                readonly=readonly,
+            )
+        if isinstance(django_field, TextField) and django_field.blank:
+            # An empty spreadsheet cell is an empty text, as for CharFields.
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=widgets.CharWidget(coerce_to_string=True, allow_blank=True),
+                readonly=readonly,
+            )
+        return super().field_from_django_field(field_name, django_field, readonly)
+
+    def get_queryset(self):
+        # Related records come with the row: the preview's diff renders their natural keys.
+        model = self._meta.model
+        related = [f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name in self.fields]
+        return model.objects.select_related(*related)
+
+    # Rows are exported in natural-key order, so two databases holding the same data export the same file.
+    export_order_by = ()
+
+    def filter_export(self, queryset, **kwargs):
+        if isinstance(queryset, QuerySet) and self.export_order_by:
+            queryset = queryset.order_by(*self.export_order_by)
+        return queryset
+
+    def import_data(self, dataset, *args, **kwargs):
+        # One bad row (error or validation error) rolls the whole file back.
+        kwargs["rollback_on_validation_errors"] = True
+        token = _lookups.set({})
+        try:
+            return super().import_data(dataset, *args, **kwargs)
+        finally:
+            _lookups.reset(token)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as exc:
+            # An unknown natural key in an identifying column: report it on that column.
+            for name in self.get_import_id_fields():
+                field = self.fields[name]
+                try:
+                    field.clean(row)
+                except ValueError as field_exc:
+                    raise ValidationError({field.attribute: str(field_exc)}) from exc
+            raise
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._status_before_import = None if new else getattr(instance, "publication_status", None)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Many-to-many columns are saved after the row; check their keys now so the row fails as a whole.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors[field.attribute] = [str(exc)]
+        errors.update(self._publication_errors(instance, kwargs.get("user")))
+        if errors:
+            raise ValidationError(errors)
+
+    # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
+    parent_attr = None
+
+    def _publication_errors(self, instance, user):
+        if user is None:
+            return {}  # management commands run with the server's authority
+        if self.parent_attr:
+            parent = (
+                getattr(instance, self.parent_attr, None)
+                if getattr(instance, f"{self.parent_attr}_id")
+                else None
+            )
+            popts = type(parent)._meta if parent is not None else None
+            if (
+                parent is not None
+                and parent.publication_status == PublicationStatus.PUBLISHED
+                and not user.has_perm(f"{popts.app_label}.publish_{popts.model_name}")
+            ):
+                return {
+                    self.parent_attr: [
+                        f"The {popts.verbose_name} '{parent}' is published: only an editor may change its "
+                        f"{instance._meta.verbose_name_plural} by file."
+                    ]
+                }
+            return {}
+        if not hasattr(instance, "publication_status"):
+            return {}
+        opts = instance._meta
+        if user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+            return {}
+        before = instance._status_before_import
+        if before in (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED):
+            return {
+                "publication_status": [
+                    f"This {opts.verbose_name} is {before.replace('_', ' ')}: only an editor may change it "
+                    "by file. Propose the change in the admin instead."
+                ]
+            }
+        if instance.publication_status not in (PublicationStatus.DRAFT, before):
+            return {
+                "publication_status": [
+                    "Only an editor may publish or archive; import the row as 'draft' and submit it for review."
+                ]
+            }
+        return {}
+
+    def before_save_instance(self, instance, row, **kwargs):
+        file_name = kwargs.get("file_name") or "a file"
+        instance._change_reason = short_reason(f"Imported from {file_name}")
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
+
+
+class SourceResource(CuratedResource):
+    export_order_by = ("slug",)
+
+    class Meta(CuratedResource.Meta):
+        model = Source
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = ["slug", "title", "publisher", "year", "url", "locator", "kind", "accessed_on", "note"]
+
+
+class CountryResource(CuratedResource):
+    export_order_by = ("code",)
+
+    class Meta(CuratedResource.Meta):
+        model = Country
+        import_id_fields = ["code"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "code",
+            "name",
+            "local_name",
+            "slug",
+            "region",
+            "phase",
+            "narrative",
+            "narrative_sources",
+            "publication_status",
+            "last_verified",
+        ]
+
+
+class LawResource(CuratedResource):
+    """Laws; a law's ``amends``/``replaces`` must name laws earlier in the file or already stored."""
+
+    class Meta(CuratedResource.Meta):
+        model = Law
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug",
+            "country",
+            "title",
+            "local_title",
+            "short_title",
+            "citation",
+            "kind",
+            "status",
+            "enacted_on",
+            "enacted_precision",
+            "summary",
+            "url",
+            "source",
+            "verification",
+            "verification_note",
+            "amends",
+            "replaces",
+            "publication_status",
+            "last_verified",
+        ]
+
+    export_order_by = ("slug",)
+
+    def export(self, queryset=None, **kwargs):
+        # Laws another law amends or replaces come first, so the file imports in one pass.
+        queryset = self.get_queryset() if queryset is None else queryset
+        queryset = list(queryset.select_related("country", "source").prefetch_related("amends", "replaces"))
+        by_pk = {law.pk: law for law in queryset}
+        ordered, seen = [], set()
+
+        def visit(law, trail=()):
+            if law.pk in seen or law.pk in trail:
+                return
+            for other in [*law.amends.all(), *law.replaces.all()]:
+                if other.pk in by_pk:
+                    visit(by_pk[other.pk], (*trail, law.pk))
+            seen.add(law.pk)
+            ordered.append(law)
+
+        for law in sorted(queryset, key=lambda law: law.slug):
+            visit(law)
+        return super().export(queryset=ordered, **kwargs)
+
+
+class LawEventResource(CuratedResource):
+    parent_attr = "law"
+
+    class Meta(CuratedResource.Meta):
+        model = LawEvent
+        import_id_fields = ["law", "kind", "date"]
+        fields = [
+            "law",
+            "kind",
+            "date",
+            "date_precision",
+            "related_law",
+            "reference",
+            "note",
+            "source",
+            "verification",
+        ]
+
+    export_order_by = ("law__slug", "date", "kind")
+
+
+class StatisticResource(CuratedResource):
+    class Meta(CuratedResource.Meta):
+        model = Statistic
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug",
+            "country",
+            "org_type",
+            "indicator",
+            "label",
+            "value",
+            "unit",
+            "year",
+            "source",
+            "verification",
+            "note",
+            "publication_status",
+            "last_verified",
+        ]
+
+    export_order_by = ("slug",)
