@@ -75,20 +75,22 @@ def test_orm_delete_invalidates(client, country):
 
 
 def test_admin_edit_invalidates(client, staff_client, country):
-    """An edit saved in the admin is visible to the next anonymous visitor."""
+    """A source retitled in the admin shows its new title to the next anonymous visitor of the sources page."""
     from django.test import Client
 
+    source = SourceFactory(title="Old title")
+    country.narrative_sources.add(source)  # cited by a published record, so listed publicly
     anonymous = Client()
-    cached_twice(anonymous)
-    url = reverse("admin:countries_country_change", args=[country.pk])
-    form = staff_client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"narrative_sources", "boundary"}}
-    data.update(name="France (edited)", phase=1, region="east_asia", publication_status="published")
+    url = reverse("countries:source-list")
+    assert b"Old title" in cached_twice(anonymous, url)[1].content
+    change_url = reverse("admin:countries_source_change", args=[source.pk])
+    form = staff_client.get(change_url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
     # The review workflow asks for a reason on every admin change; extra fields are ignored otherwise.
-    data["change_reason"] = "Renamed to test the response cache"
-    response = staff_client.post(url, data)
-    assert response.status_code == 302, getattr(response, "context", None) and response.context["adminform"].errors
-    assert b"France (edited)" in anonymous.get(HOME).content
+    data.update(title="New title", change_reason="Retitled to test the response cache")
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].errors
+    assert b"New title" in anonymous.get(url).content
 
 
 def test_bulk_create_invalidates(client, country):
