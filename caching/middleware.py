@@ -1,13 +1,15 @@
 """
-Cache anonymous GET responses, keyed by URL and the data version.
+Cache anonymous GET responses, keyed by URL and stamped with the data version.
 
 A request is anonymous when it carries no credentials of ours: no
 ``Authorization`` header and no session, CSRF or messages cookie (a visitor
 with any of them always gets a fresh response). Only complete 200 responses
 that set no cookie and are not marked private are stored; streaming
 responses (exports) pass through. Invalidation is exact: every write to
-curated data bumps the data version (``caching.version``), which is part of
-the key, so nobody is served a response from before the write.
+curated data bumps the data version (``caching.version``); a stored response
+is served only while its stamp equals the current version, so nobody is
+served a response from before the write. Version and response are read in
+one round trip; a stale entry is overwritten by the next miss.
 
 The stored headers include an ``ETag``; ``ConditionalGetMiddleware`` (placed
 before this one) answers ``If-None-Match`` with 304 for cached and fresh
@@ -21,7 +23,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
-from .version import CACHE_ALIAS, data_version
+from .version import CACHE_ALIAS, data_version_and
 
 _CREDENTIAL_COOKIES = None
 
@@ -45,9 +47,8 @@ def is_anonymous_read(request) -> bool:
     return not (_credential_cookies() & request.COOKIES.keys())
 
 
-def cache_key(request, version) -> str:
+def cache_key(request) -> str:
     parts = (
-        version,
         request.scheme,
         request.get_host(),
         request.get_full_path(),
@@ -82,11 +83,10 @@ class AnonymousCacheMiddleware:
     def __call__(self, request):
         if not is_anonymous_read(request):
             return self.get_response(request)
-        cache = caches[CACHE_ALIAS]
-        key = cache_key(request, data_version())
-        stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
+        key = cache_key(request)
+        version, stored = data_version_and(key)
+        if stored is not None and stored[0] == version:
+            _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
             response["X-Cache"] = "hit"
             return response
@@ -96,8 +96,7 @@ class AnonymousCacheMiddleware:
                 set_response_etag(response)
             # Browsers may keep the response but must revalidate it (ETag, 304) before use.
             patch_cache_control(response, no_cache=True)
-            cache.set(
-                key, (response.status_code, dict(response.items()), response.content), settings.RESPONSE_CACHE_SECONDS
-            )
+            stamped = (version, response.status_code, dict(response.items()), response.content)
+            caches[CACHE_ALIAS].set(key, stamped, settings.RESPONSE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
         return response

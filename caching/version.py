@@ -36,6 +36,16 @@ def data_version() -> str:
     return version
 
 
+def data_version_and(key):
+    """The current data version and the value cached at ``key``, in one round trip to the cache."""
+    cache = _cache()
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = data_version()
+    return version, found.get(key)
+
+
 def bump_data_version() -> None:
     """Give the data a new version now."""
     _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
