@@ -3,7 +3,8 @@ In-process probe of the benchmark targets, run against the database in DATABASE_
 
 For each target: HTTP status, response size, and SQL queries per request on a
 cache miss and on a cache hit (Django test client, CaptureQueriesContext).
-For the CSV export: peak resident memory growth while the whole file streams.
+``probe.py --stream URL`` instead measures, in this fresh process, the peak
+resident memory growth while the whole response streams (the CSV export).
 Prints one JSON document on stdout.
 """
 
@@ -25,7 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from targets import CSV_EXPORT, TARGETS  # noqa: E402
+from targets import TARGETS  # noqa: E402
 
 
 def _status_kb(field):
@@ -76,11 +77,15 @@ def main():
             again = client.get(url)
             _body(again)
         row.update(queries_hit=len(hit), cache=again.get("X-Cache", "bypass"))
-        if name == CSV_EXPORT and response.status_code == 200:
-            row["memory_growth_mb"], row["stream_bytes"] = stream_memory(client, url)
         results.append(row)
     json.dump(results, sys.stdout)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--stream"]:
+        client = Client()
+        client.get("/")  # load the URL configuration, templates and a connection first
+        growth, size = stream_memory(client, sys.argv[2])
+        json.dump({"memory_growth_mb": growth, "stream_bytes": size}, sys.stdout)
+    else:
+        main()

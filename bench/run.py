@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from targets import CSV_EXPORT
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -98,9 +100,9 @@ def ensure_database(database_url, scale):
     manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
 
 
-def probe(database_url):
+def probe(database_url, *args):
     result = subprocess.run(
-        [PYTHON, str(HERE / "probe.py")],
+        [PYTHON, str(HERE / "probe.py"), *args],
         cwd=ROOT,
         env=django_env(database_url),
         capture_output=True,
@@ -187,6 +189,9 @@ def main():
     ensure_wrk()
     ensure_database(DATABASE_URL, SCALE)
     probed = probe(DATABASE_URL)
+    for row in probed:
+        if row["name"] == CSV_EXPORT and row.get("status") == 200:
+            row.update(probe(DATABASE_URL, "--stream", row["url"]))
     scale1 = None
     if SCALE1_URL:
         ensure_database(SCALE1_URL, 1)
@@ -264,7 +269,7 @@ def main():
         if row.get("memory_growth_mb") is not None:
             print(
                 f"\n{row['name']}: {row['stream_bytes']} bytes streamed, peak memory growth "
-                f"{row['memory_growth_mb']} MB (probe process, scale {SCALE})."
+                f"{row['memory_growth_mb']} MB (fresh process, scale {SCALE})."
             )
 
 
