@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
 from caching.querysets import DataVersionQuerySet
@@ -21,10 +22,39 @@ class NaturalKeyQuerySet(DataVersionQuerySet):
     def get_by_natural_key(self, key):
         return self.get(**{self.natural_key_field: key})
 
+    def visible_to(self, user):
+        """Records ``user`` may read; only publishable models hide anything."""
+        return self
+
+
+def can_see_drafts(user, model):
+    """
+    Whether ``user`` may read ``model``'s unpublished records: the view
+    permission, or the change permission (which implies it, as in the admin).
+    """
+    label = f"{model._meta.app_label}.%s_{model._meta.model_name}"
+    return user.has_perm(label % "view") or user.has_perm(label % "change")
+
+
+def is_public(record):
+    """Whether anonymous readers may see ``record``: published, and of a published country."""
+    if record.publication_status != PublicationStatus.PUBLISHED:
+        return False
+    country = getattr(record, "country", None)
+    return country is None or country.publication_status == PublicationStatus.PUBLISHED
+
 
 class PublishableQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def public(self):
+        """What anonymous visitors see; models that hang off a country narrow this further."""
+        return self.published()
+
+    def visible_to(self, user):
+        """Everything for holders of the model's view permission, otherwise ``public()`` only."""
+        return self if can_see_drafts(user, self.model) else self.public()
 
 
 class CountryQuerySet(PublishableQuerySet):
@@ -33,15 +63,42 @@ class CountryQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code.upper())
 
+    def for_api(self, *, public=True, with_boundary=False):
+        """
+        Countries with their count of types per classification (published types
+        only when ``public``); the boundary geometry only when asked for.
+        """
+        from orgs.choices import ClassificationChoice
+
+        visible = Q(org_types__publication_status=PublicationStatus.PUBLISHED) if public else Q()
+        counts = {
+            f"count_{choice}": models.Count("org_types", filter=visible & Q(org_types__classification=choice))
+            for choice in ClassificationChoice.values
+        }
+        queryset = self.annotate(count_types=models.Count("org_types", filter=visible), **counts)
+        return queryset if with_boundary else queryset.defer("boundary")
+
 
 class SourceQuerySet(NaturalKeyQuerySet):
-    pass
+    def for_api(self, *, public=True):
+        return self
 
 
 class LawQuerySet(PublishableQuerySet):
     def public(self):
         """Published laws of published countries."""
         return self.published().filter(country__publication_status=PublicationStatus.PUBLISHED)
+
+    def for_api(self, *, public=True):
+        """Laws with what the API shows of them, in a fixed number of queries."""
+        from .models import Law, LawEvent
+
+        related = Law.objects.public() if public else Law.objects.all()
+        return self.select_related("country", "source").prefetch_related(
+            models.Prefetch("amends", queryset=related.order_by("pk")),
+            models.Prefetch("replaces", queryset=related.order_by("pk")),
+            models.Prefetch("events", queryset=LawEvent.objects.select_related("source", "related_law__country")),
+        )
 
     def in_force_on(self, day: datetime.date):
         """
@@ -79,3 +136,6 @@ class StatisticQuerySet(PublishableQuerySet):
             Q(org_type__isnull=True) | Q(org_type__publication_status=PublicationStatus.PUBLISHED),
             country__publication_status=PublicationStatus.PUBLISHED,
         )
+
+    def for_api(self, *, public=True):
+        return self.select_related("country", "org_type", "source")

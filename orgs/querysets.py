@@ -1,7 +1,8 @@
 """Querysets shared by the public pages, the API and the admin."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from django.db import models
 from django.db.models import Prefetch
 
 from caching.querysets import DataVersionQuerySet
@@ -12,13 +13,20 @@ from countries.querysets import NaturalKeyQuerySet, PublishableQuerySet
 class FeatureQuerySet(NaturalKeyQuerySet):
     natural_key_field = "code"
 
+    def for_api(self, *, public=True):
+        return self.prefetch_related("sub_conditions")
+
 
 class SubConditionQuerySet(NaturalKeyQuerySet):
     natural_key_field = "code"
 
+    def for_api(self, *, public=True):
+        return self.select_related("feature")
+
 
 class FamilyQuerySet(NaturalKeyQuerySet):
-    pass
+    def for_api(self, *, public=True):
+        return self
 
 
 class OrganizationTypeQuerySet(PublishableQuerySet):
@@ -37,6 +45,106 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             ),
             Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("law")),
         )
+
+    def for_api(self, *, public=True):
+        """
+        Types with their evidence and legal bases in a fixed number of queries.
+
+        All evidence rows are kept (the stored classification counts them
+        all); when ``public``, legal bases on an unpublished law are left out,
+        and serializers mask such a law on an evidence row.
+        """
+        from .models import Evidence, LegalBasis
+
+        evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source")
+        legal_bases = LegalBasis.objects.select_related("law")
+        if public:
+            legal_bases = legal_bases.filter(law__publication_status=PublicationStatus.PUBLISHED)
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch("evidence", queryset=evidence),
+            Prefetch("legal_bases", queryset=legal_bases),
+        )
+
+    def existing_on(self, day):
+        """
+        Types that existed on ``day``: those resting on a law in force that
+        day (as legal basis or evidence), and those resting on no law at all.
+        """
+        from django.db.models import Q
+
+        from countries.models import Law
+
+        from .models import Evidence, LegalBasis
+
+        in_force = Law.objects.in_force_on(day).values("pk")
+        rests_on = Q(pk__in=LegalBasis.objects.values("org_type")) | Q(pk__in=Evidence.objects.values("org_type"))
+        rests_on_in_force = Q(pk__in=LegalBasis.objects.filter(law__in=in_force).values("org_type")) | Q(
+            pk__in=Evidence.objects.filter(law__in=in_force).values("org_type")
+        )
+        return self.filter(rests_on_in_force | ~rests_on)
+
+    def classified_on(self, day):
+        """
+        ``{pk: (Classification, sub-condition codes)}`` for the types in this
+        queryset, counting only the evidence whose law was in force on ``day``.
+
+        Four queries whatever the number of types; the rule itself is the pure
+        ``orgs.classification.classify``.
+        """
+        from countries.models import Law
+
+        from . import classification as rule
+        from .models import Evidence, Feature
+
+        laws = Law.objects.in_force_on(day)
+        rows = Evidence.objects.filter(org_type__in=self.values("pk"), law__in=laws.values("pk")).values_list(
+            "org_type_id", "sub_condition__code", "sub_condition__feature__code"
+        )
+        met = {pk: [] for pk in self.values_list("pk", flat=True)}
+        for org_type_id, sub_code, feature_code in rows:
+            met[org_type_id].append((sub_code, feature_code))
+        features = list(Feature.objects.values_list("code", flat=True))
+        return {
+            pk: (rule.classify((f for _, f in pairs), features), sorted({s for s, _ in pairs}))
+            for pk, pairs in met.items()
+        }
+
+
+    def classification_matrix(self, day=None):
+        """
+        The comparison matrix for the types in this queryset (those existing
+        on ``day`` when given, see ``existing_on``):
+        ``{country_id: {"total": n, "sseoe": n, "pho": n, "outside": n,
+        "families": [{"family", "name", "total", "sseoe", "pho", "outside"}]}}``,
+        classified as of ``day`` when given. A fixed number of queries.
+        """
+        from . import classification as rule
+
+        columns = ("country_id", "family__slug", "family__name", "family__order")
+        counts = Counter()
+        if day is None:
+            grouped = self.order_by().values_list(*columns, "classification").annotate(n=models.Count("pk"))
+            for *key, n in grouped:
+                counts[tuple(key)] += n
+        else:
+            existing = self.existing_on(day)
+            landscape = existing.classified_on(day)
+            for pk, *key in existing.order_by().values_list("pk", *columns):
+                counts[(*key, landscape[pk][0].classification)] += 1
+        matrix = {}
+        for (country_id, slug, name, _order, classification), n in sorted(counts.items(), key=lambda kv: kv[0][3]):
+            row = matrix.setdefault(country_id, {"total": 0, "families": {}})
+            family = row["families"].setdefault(
+                slug, {"family": slug, "name": name, "total": 0, **dict.fromkeys(rule.LABELS, 0)}
+            )
+            for target in (row, family):
+                target["total"] += n
+                target[classification] = target.get(classification, 0) + n
+        for row in matrix.values():
+            for choice in rule.LABELS:
+                row.setdefault(choice, 0)
+            row["families"] = list(row["families"].values())
+        return matrix
 
     def reclassify(self, batch_size=1000):
         """

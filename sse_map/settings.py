@@ -196,6 +196,81 @@ MIDDLEWARE.insert(
     "django.middleware.http.ConditionalGetMiddleware",
 )
 
+# --- Partners' API (issue 4, docs/api.md) -----------------------------------
+INSTALLED_APPS += [
+    "rest_framework.authtoken",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+MIDDLEWARE.append("sse_map.api.middleware.LicenseLinkMiddleware")
+
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+# Anonymous reads per client address, e.g. "60/minute"; empty turns throttling off.
+API_ANON_THROTTLE_RATE = env.str("API_ANON_THROTTLE_RATE", default="1000/hour")
+# PostgreSQL text-search configuration used by ?search=.
+API_SEARCH_CONFIG = env.str("API_SEARCH_CONFIG", default="english")
+API_CITATION = env.str(
+    "API_CITATION",
+    default="SSE Map: the social and solidarity economy in Asia, after the ILO research "
+    "'Strengthening Social and Solidarity Economy Policy in Asia'. {url} (retrieved {date}). Licence: {license}.",
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "sse_map.api.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "sse_map.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["sse_map.api.throttling.AnonReadThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "sse_map.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "sse_map.api.renderers.CSVRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SSE Map API",
+    "DESCRIPTION": "The social and solidarity economy in Asia: countries, laws, organization types, "
+    "their evidence and classification. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LawKindEnum": "countries.choices.LawKind",
+        "SourceKindEnum": "countries.choices.SourceKind",
+        "LawEventKindEnum": "countries.choices.LawEventKind",
+        "DatePrecisionEnum": "countries.choices.DatePrecision",
+        "VerificationEnum": "countries.choices.Verification",
+        "PublicationStatusEnum": "countries.choices.PublicationStatus",
+    },
+}
+
+# Read-only cross-origin GETs for partners' browser apps, without credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-type", "if-none-match", "if-modified-since"]
+
 # --- The analysts' workflow (issue 6) -------------------------------------------------
 # Two-person review: nobody publishes or approves what they submitted themselves.
 SSE_MAP_TWO_PERSON_REVIEW = env.bool("SSE_MAP_TWO_PERSON_REVIEW", default=True)

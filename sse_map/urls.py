@@ -12,3 +12,28 @@ urlpatterns = [
     path("", include("countries.urls")),
     path("", include("orgs.urls")),
 ]
+
+# The partners' API (docs/api.md): every app's router under /api/v1/, one root listing them.
+from drf_spectacular.views import (  # noqa: E402
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter  # noqa: E402
+
+from countries.api.urls import router as countries_router  # noqa: E402
+from orgs.api.urls import router as orgs_router  # noqa: E402
+from sse_map.api.deletions import DeletionViewSet  # noqa: E402
+
+api_router = DefaultRouter()
+api_router.registry.extend(countries_router.registry)
+api_router.registry.extend(orgs_router.registry)
+api_router.register("deletions", DeletionViewSet, basename="deletion")
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *api_router.urls,
+]
+urlpatterns += [path("api/v1/", include((api_patterns, "api")))]

@@ -133,3 +133,18 @@ def give_evidence(org_type, *codes, law=None):
         EvidenceFactory(org_type=org_type, law=law, sub_condition=SubCondition.objects.get(code=code))
         for code in codes
     ]
+
+
+def cooperative_law_history(country=None):
+    """
+    A cooperative law replaced by a new law that a court later annulled,
+    reinstating the old one (the pattern of Indonesia's Law 25/1992 and Law
+    17/2012). Returns ``(old_law, new_law)``; the dates are the test's own.
+    """
+    country = country or CountryFactory()
+    old = LawFactory(country=country, title="Old cooperatives law", enacted_on=datetime.date(1992, 10, 21))
+    new = LawFactory(country=country, title="New cooperatives law", enacted_on=datetime.date(2012, 10, 30))
+    LawEvent.objects.create(law=old, kind=LawEventKind.REPEALED, date=datetime.date(2012, 10, 30), related_law=new)
+    LawEvent.objects.create(law=new, kind=LawEventKind.ANNULLED, date=datetime.date(2014, 5, 28))
+    LawEvent.objects.create(law=old, kind=LawEventKind.REINSTATED, date=datetime.date(2014, 5, 28))
+    return old, new

@@ -1,0 +1,180 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from countries.models import Country, Law, LawEvent, Source, Statistic
+from orgs.choices import ClassificationChoice
+from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
+
+LEGAL_FORCE = {
+    "in_force": "https://schema.org/InForce",
+    "amended": "https://schema.org/InForce",
+    "reinstated": "https://schema.org/InForce",
+}
+
+
+class SourceSerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:source-detail", lookup_field="slug")
+    document_url = serializers.URLField(source="url", max_length=600, required=False, allow_blank=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "url", "slug", "title", "publisher", "year", "document_url", "locator", "kind",
+            "accessed_on", "note", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class SourceDetailSerializer(SourceSerializer):
+    cite_as = CiteAsField()
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "cite_as"]
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"total": {"type": "integer"}, **{c: {"type": "integer"} for c in ClassificationChoice.values}},
+        "nullable": True,
+    }
+)
+class TypeCountsField(serializers.Field):
+    """How many (visible) organization types the country has, per classification."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, country):
+        if not hasattr(country, "count_types"):
+            return None
+        counts = {"total": country.count_types}
+        counts.update({choice: getattr(country, f"count_{choice}") for choice in ClassificationChoice.values})
+        return counts
+
+
+class CountrySerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:country-detail", lookup_field="code")
+    org_type_counts = TypeCountsField()
+
+    class Meta:
+        model = Country
+        read_only_fields = ["publication_status"]
+        fields = [
+            "url", "code", "name", "local_name", "slug", "region", "phase", "publication_status",
+            "last_verified", "org_type_counts", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class CountryDetailSerializer(CountrySerializer):
+    narrative_sources = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Source.objects.all(), required=False
+    )
+    cite_as = CiteAsField()
+
+    class Meta(CountrySerializer.Meta):
+        fields = [*CountrySerializer.Meta.fields, "narrative", "narrative_sources", "cite_as"]
+
+
+class CountryGeoSerializer(CountrySerializer):
+    """The list fields plus the boundary, for GeoJSON (``geometry`` is null until imported)."""
+
+    geometry = serializers.JSONField(source="boundary", read_only=True)
+
+    class Meta(CountrySerializer.Meta):
+        fields = [*CountrySerializer.Meta.fields, "geometry"]
+
+
+class LawEventSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    related_law = serializers.SerializerMethodField(help_text="Id of the instrument that caused the event.")
+
+    class Meta:
+        model = LawEvent
+        fields = ["kind", "date", "date_precision", "related_law", "reference", "note", "source", "verification"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_related_law(self, event):
+        return event.related_law_id if law_shown(self.context, event.related_law) else None
+
+
+class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:law-detail")
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
+    source = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    text_url = serializers.URLField(source="url", max_length=600, required=False, allow_blank=True)
+    amends = serializers.PrimaryKeyRelatedField(many=True, queryset=Law.objects.all(), required=False)
+    replaces = serializers.PrimaryKeyRelatedField(many=True, queryset=Law.objects.all(), required=False)
+    events = LawEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Law
+        read_only_fields = ["publication_status"]
+        fields = [
+            "url", "id", "slug", "title", "local_title", "short_title", "citation", "country", "kind",
+            "status", "enacted_on", "enacted_precision", "text_url", "source", "verification",
+            "verification_note", "amends", "replaces", "events", "publication_status", "last_verified",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for field in ("amends", "replaces"):
+                if self.instance in attrs.get(field, ()):
+                    raise serializers.ValidationError({field: "A law cannot amend or replace itself."})
+        return super().validate(attrs)
+
+    @staticmethod
+    def jsonld(item):
+        """A schema.org ``Legislation`` node for one serialized law."""
+        node = {
+            "@type": "Legislation",
+            "@id": item["url"],
+            "identifier": item["id"],
+            "name": item["title"],
+            "alternateName": item["local_title"] or None,
+            "legislationIdentifier": item["citation"] or None,
+            "legislationDate": item["enacted_on"],
+            "legislationType": item["kind"],
+            "legislationJurisdiction": item["country"],
+            "legislationLegalForce": LEGAL_FORCE.get(item["status"], "https://schema.org/NotInForce"),
+            "sameAs": item["text_url"] or None,
+            "dateModified": item["updated_at"],
+        }
+        return {key: value for key, value in node.items() if value is not None}
+
+
+class LawDetailSerializer(LawSerializer):
+    cite_as = CiteAsField()
+
+    class Meta(LawSerializer.Meta):
+        fields = [*LawSerializer.Meta.fields, "summary", "cite_as"]
+
+
+class StatisticSerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:statistic-detail", lookup_field="slug")
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
+    org_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Statistic._meta.get_field("org_type").related_model.objects.all(),
+        required=False, allow_null=True,
+    )  # fmt: skip
+    source = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Source.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Statistic
+        read_only_fields = ["publication_status"]
+        fields = [
+            "url", "slug", "country", "org_type", "indicator", "label", "value", "unit", "year", "source",
+            "verification", "note", "publication_status", "last_verified", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class StatisticDetailSerializer(StatisticSerializer):
+    cite_as = CiteAsField()
+
+    class Meta(StatisticSerializer.Meta):
+        fields = [*StatisticSerializer.Meta.fields, "cite_as"]
+

@@ -1,0 +1,258 @@
+import copy
+from dataclasses import dataclass
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from countries.models import Country, Law
+from orgs import classification as rule
+from orgs.choices import ClassificationChoice
+from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
+from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
+
+
+class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:family-detail", lookup_field="slug")
+
+    class Meta:
+        model = Family
+        fields = ["url", "slug", "name", "description", "order", "created_at", "updated_at"]
+
+
+class SubConditionSerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
+    feature = serializers.SlugRelatedField(slug_field="code", queryset=Feature.objects.all())
+
+    class Meta:
+        model = SubCondition
+        fields = ["url", "code", "short_code", "feature", "name", "description", "order", "created_at", "updated_at"]
+
+
+class FeatureSubConditionSerializer(serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
+
+    class Meta:
+        model = SubCondition
+        fields = ["url", "code", "short_code", "name"]
+
+
+class FeatureSerializer(FullCleanMixin, serializers.ModelSerializer):
+    url = ObjectURLField(view_name="api:feature-detail", lookup_field="code")
+    sub_conditions = FeatureSubConditionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Feature
+        fields = ["url", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """One evidence row; a law the reader may not see (a draft) is given as null."""
+
+    sub_condition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
+    feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
+    law = serializers.SerializerMethodField()
+    law_title = serializers.SerializerMethodField()
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "sub_condition", "short_code", "feature", "law", "law_title", "provision", "note",
+            "verification", "source", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_law(self, row):
+        return row.law_id if law_shown(self.context, row.law) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_law_title(self, row):
+        return row.law.title if law_shown(self.context, row.law) else None
+
+
+@dataclass
+class Landscape:
+    """What a type shows: all its visible rows, or only those whose law was in force on ``as_of``."""
+
+    evidence: list
+    legal_bases: list
+    classification: str
+    features_met: int
+
+
+class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
+    """
+    ``classification``, ``features_met``, ``sub_conditions`` and ``laws`` are
+    derived from the evidence and never written. With ``as_of`` in the
+    context, they are computed from the evidence whose law was in force that day.
+    """
+
+    url = ObjectURLField(view_name="api:org-type-detail", lookup_field="slug")
+    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
+    family = serializers.SlugRelatedField(slug_field="slug", queryset=Family.objects.all())
+    classification = serializers.SerializerMethodField()
+    features_met = serializers.SerializerMethodField()
+    sub_conditions = serializers.SerializerMethodField()
+    laws = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrganizationType
+        read_only_fields = ["publication_status"]
+        fields = [
+            "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
+            "classification", "features_met", "sub_conditions", "laws", "publication_status",
+            "last_verified", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    # The landscape, computed once per object -----------------------------
+
+    def _in_force_law_ids(self):
+        day = self.context.get("as_of")
+        if day is None:
+            return None
+        if "_in_force_law_ids" not in self.context:
+            self.context["_in_force_law_ids"] = set(Law.objects.in_force_on(day).values_list("pk", flat=True))
+            self.context["_feature_codes"] = list(Feature.objects.values_list("code", flat=True))
+        return self.context["_in_force_law_ids"]
+
+    def landscape(self, obj):
+        cached = getattr(obj, "_api_landscape", None)
+        if cached is not None:
+            return cached
+        evidence, legal_bases = list(obj.evidence.all()), list(obj.legal_bases.all())
+        in_force = self._in_force_law_ids()
+        if in_force is None:
+            cached = Landscape(evidence, legal_bases, obj.classification, obj.features_met)
+        else:
+            evidence = [row for row in evidence if row.law_id in in_force]
+            legal_bases = [row for row in legal_bases if row.law_id in in_force]
+            result = rule.classify((row.sub_condition.feature.code for row in evidence), self.context["_feature_codes"])
+            cached = Landscape(evidence, legal_bases, result.classification, result.features_met)
+        obj._api_landscape = cached
+        return cached
+
+    @extend_schema_field(serializers.ChoiceField(choices=ClassificationChoice.choices))
+    def get_classification(self, obj):
+        return self.landscape(obj).classification
+
+    @extend_schema_field(serializers.IntegerField(min_value=0, max_value=3))
+    def get_features_met(self, obj):
+        return self.landscape(obj).features_met
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_sub_conditions(self, obj):
+        """Codes of the sub-conditions met, in the method's order."""
+        rows = self.landscape(obj).evidence
+        seen = {}
+        for row in rows:
+            seen.setdefault(row.sub_condition.code, (row.sub_condition.feature.order, row.sub_condition.order))
+        return sorted(seen, key=lambda code: seen[code])
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_laws(self, obj):
+        """Ids of the laws the type rests on: its legal bases and the laws cited as evidence."""
+        landscape = self.landscape(obj)
+        evidence_laws = {row.law_id for row in landscape.evidence if law_shown(self.context, row.law)}
+        return sorted({row.law_id for row in landscape.legal_bases} | evidence_laws)
+
+    @staticmethod
+    def jsonld(item):
+        """A schema.org ``Organization`` node for one serialized type (a legal form of organization)."""
+
+        def prop(name, value):
+            return {"@type": "PropertyValue", "name": name, "value": value}
+
+        node = {
+            "@type": "Organization",
+            "@id": item["url"],
+            "identifier": item["slug"],
+            "name": item["name"],
+            "alternateName": item["local_name"] or None,
+            "description": item.get("description") or None,
+            "areaServed": {"@type": "Country", "identifier": item["country"]},
+            "additionalProperty": [
+                prop("family", item["family"]),
+                prop("classification", item["classification"]),
+                prop("features_met", item["features_met"]),
+                prop("sub_conditions", item["sub_conditions"]),
+                prop("legally_institutionalized", item["legally_institutionalized"]),
+            ],
+            "dateModified": item["updated_at"],
+        }
+        return {key: value for key, value in node.items() if value is not None}
+
+
+class OrganizationTypeDetailSerializer(OrganizationTypeSerializer):
+    evidence = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
+    cite_as = CiteAsField()
+
+    class Meta(OrganizationTypeSerializer.Meta):
+        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "evidence", "explanation", "cite_as"]
+
+    @extend_schema_field(EvidenceSerializer(many=True))
+    def get_evidence(self, obj):
+        return EvidenceSerializer(self.landscape(obj).evidence, many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_explanation(self, obj):
+        """Sentences justifying the classification from the evidence shown (masked laws unnamed)."""
+        rows = self.landscape(obj).evidence
+        if not all(law_shown(self.context, row.law) for row in rows):
+            rows = [copy.copy(row) for row in rows]
+            for row in rows:
+                if not law_shown(self.context, row.law):
+                    row.law = Law(title="", short_title="", citation="")
+                    row.provision = ""
+        _, sentences = obj.explain_classification(evidence=rows)
+        return sentences
+
+
+class FamilyCountsSerializer(serializers.Serializer):
+    family = serializers.CharField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    sseoe = serializers.IntegerField()
+    pho = serializers.IntegerField()
+    outside = serializers.IntegerField()
+
+
+class ClassificationSerializer(serializers.ModelSerializer):
+    """One country's row of the comparison matrix, read from ``context['matrix']``."""
+
+    country = serializers.CharField(source="code", read_only=True)
+    url = ObjectURLField(view_name="api:country-detail", lookup_field="code")
+    total = serializers.SerializerMethodField()
+    sseoe = serializers.SerializerMethodField()
+    pho = serializers.SerializerMethodField()
+    outside = serializers.SerializerMethodField()
+    families = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Country
+        fields = ["country", "name", "url", "total", "sseoe", "pho", "outside", "families", "updated_at"]
+
+    def _row(self, country):
+        return self.context["matrix"].get(country.pk, {"total": 0, "families": []})
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_total(self, country):
+        return self._row(country)["total"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_sseoe(self, country):
+        return self._row(country).get(rule.SSEOE, 0)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_pho(self, country):
+        return self._row(country).get(rule.PHO, 0)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_outside(self, country):
+        return self._row(country).get(rule.OUTSIDE, 0)
+
+    @extend_schema_field(FamilyCountsSerializer(many=True))
+    def get_families(self, country):
+        return self._row(country)["families"]

@@ -1,0 +1,77 @@
+from django import forms
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from countries.models import Country
+from orgs import filtersets
+from orgs.models import Family, Feature, OrganizationType, SubCondition
+from sse_map.api.renderers import CSVRenderer, JSONLDRenderer
+from sse_map.api.viewsets import ListViewSet, ModelViewSet, PublishableModelViewSet
+
+from . import serializers
+
+
+def as_of(request):
+    """The ``as_of`` date of the request, already validated by the filterset, or None."""
+    raw = request.query_params.get("as_of")
+    return forms.DateField().clean(raw) if raw else None
+
+
+class OrganizationTypeViewSet(PublishableModelViewSet):
+    """Organization types; ``as_of=YYYY-MM-DD`` shows their evidence and classification as of that day."""
+
+    queryset = OrganizationType.objects.all()
+    serializer_class = serializers.OrganizationTypeSerializer
+    detail_serializer_class = serializers.OrganizationTypeDetailSerializer
+    filterset_class = filtersets.OrganizationTypeFilterSet
+    ordering_fields = ["name", "slug", "country__code", "family__order", "classification", "features_met", "updated_at"]
+    lookup_field = "slug"
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_of": as_of(self.request)}
+
+
+class FamilyViewSet(ModelViewSet):
+    queryset = Family.objects.all()
+    serializer_class = serializers.FamilySerializer
+    filterset_class = filtersets.FamilyFilterSet
+    ordering_fields = ["order", "name", "slug", "updated_at"]
+    lookup_field = "slug"
+
+
+class FeatureViewSet(ModelViewSet):
+    """The three features, each with its sub-conditions."""
+
+    queryset = Feature.objects.all()
+    serializer_class = serializers.FeatureSerializer
+    filterset_class = filtersets.FeatureFilterSet
+    ordering_fields = ["order", "code", "updated_at"]
+    lookup_field = "code"
+
+
+class SubConditionViewSet(ModelViewSet):
+    queryset = SubCondition.objects.all()
+    serializer_class = serializers.SubConditionSerializer
+    filterset_class = filtersets.SubConditionFilterSet
+    ordering_fields = ["order", "code", "short_code", "updated_at"]
+    lookup_field = "code"
+
+
+class ClassificationViewSet(ListViewSet):
+    """
+    The comparison matrix as data: per country, how many types are SSEOE, PHO
+    or outside, also broken down by family. Drafts are never counted for
+    readers who cannot see them.
+    """
+
+    queryset = Country.objects.all()
+    serializer_class = serializers.ClassificationSerializer
+    filterset_class = filtersets.ClassificationFilterSet
+    ordering_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return Country.objects.visible_to(self.request.user)
+
+    def get_serializer_context(self):
+        matrix = OrganizationType.objects.visible_to(self.request.user).classification_matrix(as_of(self.request))
+        return {**super().get_serializer_context(), "matrix": matrix}

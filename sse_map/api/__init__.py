@@ -1,0 +1,1 @@
+"""Plumbing shared by the apps' API endpoints: paging, formats, caching, errors, licence."""
