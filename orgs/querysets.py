@@ -109,7 +109,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             for pk, pairs in met.items()
         }
 
-
     def classification_matrix(self, day=None):
         """
         The comparison matrix for the types in this queryset (those existing

@@ -25,6 +25,10 @@ def targets():
         "org type": org_type.get_absolute_url(),
         "family": org_type.family.get_absolute_url(),
         "law": org_type.laws.first().get_absolute_url(),
+        "api org types": "/api/v1/org-types/?page_size=100&classification=sseoe&legally_institutionalized=true",
+        "api org type": f"/api/v1/org-types/{org_type.slug}/",
+        "api laws as of": "/api/v1/laws/?as_of=2015-01-01",
+        "api countries geojson": "/api/v1/countries/?format=geojson",
     }
 
 
@@ -39,7 +43,7 @@ def query_counts(client):
 
 
 def test_page_query_counts_do_not_grow_with_scale(client):
-    """Every benchmarked page runs as many queries at scale 2 as at scale 1 (no N+1)."""
+    """Every benchmarked page and API list runs as many queries at scale 2 as at scale 1 (no N+1)."""
     call_command("generate_synthetic", scale=1, verbosity=0)
     at_one = query_counts(client)
     call_command("generate_synthetic", scale=2, replace=True, verbosity=0)

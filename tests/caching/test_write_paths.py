@@ -1,10 +1,13 @@
-"""The write paths built by other issues (file import, review workflow) invalidate cached responses."""
+"""The write paths built by other issues (API, file import, review workflow) invalidate cached responses."""
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from countries.services import record_publish, record_submit_for_review
-from tests.factories import CountryFactory
+from tests.factories import CountryFactory, SourceFactory
 from tests.workflow.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +22,21 @@ def country():
 def warm(client, url):
     client.get(url)
     assert client.get(url)["X-Cache"] == "hit"
+
+
+def test_api_write_invalidates(client, country):
+    """A source retitled through the API with a token shows at once in the cached API list."""
+    source = SourceFactory(slug="brief", title="Old title")
+    user = User.objects.create_user("writer", password="not-used-here-123")
+    user.user_permissions.add(Permission.objects.get(codename="change_source"))
+    writer = APIClient()
+    writer.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api_url = "/api/v1/sources/"
+    warm(client, api_url)
+    assert "Old title" in client.get(api_url).content.decode()
+    response = writer.patch(f"/api/v1/sources/{source.slug}/", {"title": "New title"}, format="json")
+    assert response.status_code == 200, response.content
+    assert "New title" in client.get(api_url).content.decode()
 
 
 def test_file_import_invalidates(client, country, tmp_path):
