@@ -19,8 +19,10 @@ responses alike.
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
 from .version import CACHE_ALIAS, data_version_and
@@ -76,6 +78,35 @@ def is_storable(response) -> bool:
     return not any(has_vary_header(response, header) for header in ("Accept-Language", "Accept-Encoding"))
 
 
+def throttled(request) -> bool:
+    """
+    Whether the API's throttles refuse this anonymous request. A cached hit skips the
+    view, so the API's rate limit is applied here too (a refused request falls through
+    to the view, which answers 429 with Retry-After).
+    """
+    prefix = settings.RESPONSE_CACHE_THROTTLED_PREFIX
+    if not prefix or not request.path.startswith(prefix):
+        return False
+    from rest_framework.settings import api_settings
+
+    request.user = AnonymousUser()  # what the throttles look at; the request carries no credentials
+    return not all(throttle().allow_request(request, None) for throttle in api_settings.DEFAULT_THROTTLE_CLASSES)
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's, but a 304 keeps the ``Link`` header (the API names its licence on every response)."""
+
+    kept_on_304 = ("Link",)
+
+    def process_response(self, request, response):
+        result = super().process_response(request, response)
+        if result is not response and result.status_code == 304:
+            for header in self.kept_on_304:
+                if header in response:
+                    result[header] = response[header]
+        return result
+
+
 class AnonymousCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,7 +116,7 @@ class AnonymousCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         version, stored = data_version_and(key)
-        if stored is not None and stored[0] == version:
+        if stored is not None and stored[0] == version and not throttled(request):
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
             response["X-Cache"] = "hit"

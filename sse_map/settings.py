@@ -193,8 +193,10 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("caching.middleware.AnonymousCacheMiddleware"),
-    "django.middleware.http.ConditionalGetMiddleware",
+    "caching.middleware.ConditionalGetMiddleware",
 )
+# Cached hits under this prefix still pass the API's anonymous throttle.
+RESPONSE_CACHE_THROTTLED_PREFIX = "/api/"
 
 # --- Partners' API (issue 4, docs/api.md) -----------------------------------
 INSTALLED_APPS += [

@@ -57,3 +57,11 @@ def test_workflow_publication_invalidates(client, country):
     record_submit_for_review(record=draft, user=make_user("anna", "Analyst"))
     record_publish(record=draft, user=make_user("eddie", "Editor"))
     assert b"Germany" in client.get(HOME).content
+
+
+def test_cached_api_hits_still_count_against_the_anonymous_throttle(client, settings):
+    """Serving from the cache does not lift the API's rate limit: past it, a 429 with Retry-After."""
+    settings.API_ANON_THROTTLE_RATE = "3/minute"
+    statuses = [client.get("/api/v1/families/") for _ in range(4)]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    assert statuses[1]["X-Cache"] == "hit" and int(statuses[3]["Retry-After"]) > 0
