@@ -172,6 +172,14 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         self.model.objects.bulk_update(changed, ["classification", "features_met"], batch_size=batch_size)
         return len(changed)
 
+    def for_listing(self):
+        """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
+        from .models import Evidence
+
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
+        )
+
 
 class EvidenceQuerySet(DataVersionQuerySet):
     """
