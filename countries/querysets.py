@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from caching.querysets import DataVersionQuerySet
+
 from .choices import (
     LAW_EVENTS_ENDING_FORCE,
     LAW_EVENTS_STARTING_FORCE,
@@ -13,7 +15,7 @@ from .choices import (
 )
 
 
-class NaturalKeyQuerySet(models.QuerySet):
+class NaturalKeyQuerySet(DataVersionQuerySet):
     """``get_by_natural_key`` for models whose natural key is one field."""
 
     natural_key_field = "slug"
@@ -167,7 +169,6 @@ class LawQuerySet(PublishableQuerySet):
             _force_kind_as_of__in=LAW_EVENTS_STARTING_FORCE
         )
 
-
     def with_timeline(self):
         """Laws with their source and dated events (and each event's cause and source)."""
         from .models import LawEvent
@@ -177,7 +178,7 @@ class LawQuerySet(PublishableQuerySet):
         )
 
 
-class LawEventQuerySet(models.QuerySet):
+class LawEventQuerySet(DataVersionQuerySet):
     def get_by_natural_key(self, law_slug, kind, date):
         return self.get(law__slug=law_slug, kind=kind, date=date)
 
