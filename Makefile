@@ -67,7 +67,11 @@ lint: setup
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules static/vendor .build
 
-<<<<<<< HEAD
+# Performance (issue 7): not part of `make test`. See docs/performance.md.
+.PHONY: bench
+bench: setup
+	$(BIN)/python bench/run.py
+
 # --- Backups (issue 8): pg_dump/pg_restore on PostgreSQL, the dataset export on SQLite.
 # `make restore` restores the latest backup in BACKUP_DIR (or BACKUP=path) after asking.
 .PHONY: backup restore
@@ -82,9 +86,3 @@ restore: setup
 .PHONY: loadtest
 loadtest: setup
 	$(BIN)/python bench/loadtest.py
-=======
-# Performance (issue 7): not part of `make test`. See docs/performance.md.
-.PHONY: bench
-bench: setup
-	$(BIN)/python bench/run.py
->>>>>>> main
