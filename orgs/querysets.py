@@ -9,7 +9,6 @@ from caching.querysets import DataVersionQuerySet
 from countries.choices import PublicationStatus
 from countries.querysets import NaturalKeyQuerySet, PublishableQuerySet
 
-
 # Long text columns of records joined to API rows that the API does not show there.
 API_UNSHOWN_TEXTS = {
     "law": ("law__summary", "law__verification_note"),
