@@ -161,6 +161,20 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             row["families"] = list(row["families"].values())
         return matrix
 
+    def first_of_each_cell(self, limit):
+        """
+        The first ``limit`` types (by name) of each (family, country) cell,
+        each annotated with ``cell_size``, the number of types in its cell:
+        one query, whose size is bounded by the cells, not by the types.
+        """
+        from django.db.models.functions import RowNumber
+
+        cell = [models.F("family_id"), models.F("country_id")]
+        return self.annotate(
+            cell_rank=models.Window(RowNumber(), partition_by=cell, order_by=[models.F("name").asc(), "pk"]),
+            cell_size=models.Window(models.Count("pk"), partition_by=cell),
+        ).filter(cell_rank__lte=limit)
+
     def reclassify(self, batch_size=1000):
         """
         Recompute the stored classification of these types from their evidence
