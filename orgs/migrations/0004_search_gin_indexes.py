@@ -1,11 +1,4 @@
-"""
-GIN indexes for the API's full-text search (``?search=``) on PostgreSQL.
-
-Each index covers exactly the document ``sse_map.api.filters.search`` builds
-from the filterset's ``search_fields`` (same fields, same order, same text
-search configuration), so the search is answered from the index instead of
-computing the document for every row. Other databases get no index.
-"""
+"""The GIN index of the organization types' ``?search=`` document (see countries 0004)."""
 
 from django.db import migrations
 
