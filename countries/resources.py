@@ -241,7 +241,11 @@ class CuratedResource(resources.ModelResource):
         if user is None:
             return {}  # management commands run with the server's authority
         if self.parent_attr:
-            parent = getattr(instance, self.parent_attr, None) if getattr(instance, f"{self.parent_attr}_id") else None
+            parent = (
+                getattr(instance, self.parent_attr, None)
+                if getattr(instance, f"{self.parent_attr}_id")
+                else None
+            )
             popts = type(parent)._meta if parent is not None else None
             if (
                 parent is not None
