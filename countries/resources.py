@@ -179,6 +179,41 @@ class CuratedResource(resources.ModelResource):
                     raise ValidationError({field.attribute: str(field_exc)}) from exc
             raise
 
+    # Fields the application derives (never read from a file): not validated row by row.
+    derived_fields = ()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """
+        ``full_clean`` without its per-row queries that prove nothing: a foreign
+        key holding a record was found by ``NaturalKeyWidget`` (or loaded with
+        the stored row) in this import's transaction, so its existence is not
+        queried again; derived fields are not validated (they are recomputed
+        from the evidence). Unique fields and constraints are still checked
+        row by row, so each row's error names what is wrong.
+        """
+        errors = dict(import_validation_errors or {})
+        if not self._meta.clean_model_instances:
+            if errors:
+                raise ValidationError(errors)
+            return
+        exclude = set(errors) | set(self.derived_fields)
+        found = {
+            f.name
+            for f in instance._meta.fields
+            if isinstance(f, ForeignKey) and getattr(instance, f.attname) is not None
+        }
+        checks = [lambda: instance.clean_fields(exclude=exclude | found), instance.clean]
+        if validate_unique:
+            checks.append(lambda: instance.validate_unique(exclude=exclude | set(errors)))
+        checks.append(lambda: instance.validate_constraints(exclude=exclude | set(errors)))
+        for check in checks:
+            try:
+                check()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._status_before_import = None if new else getattr(instance, "publication_status", None)
 

@@ -39,7 +39,10 @@ def classification_bar(country, width=300):
 def family_matrix(families, countries, org_types):
     """Rows of (family, [types of each country]) for the families that have a type."""
     cells = defaultdict(list)
+    by_pk = {country.pk: country for country in countries}
     for org_type in org_types:
+        if org_type.country_id in by_pk:
+            org_type.country = by_pk[org_type.country_id]  # already loaded: no query per cell
         cells[(org_type.family_id, org_type.country_id)].append(org_type)
     rows = []
     for family in families:
@@ -49,13 +52,23 @@ def family_matrix(families, countries, org_types):
     return rows
 
 
+# The home page's family matrix names at most this many types per cell.
+HOME_CELL_TYPES = 3
+
+
 class HomeView(TemplateView):
     template_name = "countries/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         countries = list(Country.objects.published().with_landscape_counts())
-        org_types = OrganizationType.objects.public().select_related("family").order_by("name")
+        # A cell lists its types up to HOME_CELL_TYPES; beyond, it links to the country with the count.
+        org_types = (
+            OrganizationType.objects.public()
+            .first_of_each_cell(HOME_CELL_TYPES + 1)
+            .select_related("family")
+            .order_by("name")
+        )
         for country in countries:
             country.bar = classification_bar(country)
         context.update(
@@ -69,6 +82,7 @@ class HomeView(TemplateView):
                 "pho": sum(c.n_pho for c in countries),
             },
             indicators=MAP_INDICATORS,
+            cell_types=HOME_CELL_TYPES,
         )
         return context
 

@@ -9,6 +9,14 @@ from caching.querysets import DataVersionQuerySet
 from countries.choices import PublicationStatus
 from countries.querysets import NaturalKeyQuerySet, PublishableQuerySet
 
+# Long text columns of records joined to API rows that the API does not show there.
+API_UNSHOWN_TEXTS = {
+    "law": ("law__summary", "law__verification_note"),
+    "law__country": ("law__country__narrative", "law__country__boundary"),
+    "source": ("source__note", "source__locator"),
+    "country": ("country__narrative", "country__boundary"),
+}
+
 
 class FeatureQuerySet(NaturalKeyQuerySet):
     natural_key_field = "code"
@@ -56,13 +64,21 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         """
         from .models import Evidence, LegalBasis
 
-        evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source")
-        legal_bases = LegalBasis.objects.select_related("law")
+        # The long texts of the joined records are never shown in the API's type rows: not loaded.
+        evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source").defer(
+            *API_UNSHOWN_TEXTS["law"], *API_UNSHOWN_TEXTS["law__country"], *API_UNSHOWN_TEXTS["source"],
+            "sub_condition__description", "sub_condition__feature__description",
+        )  # fmt: skip
+        legal_bases = LegalBasis.objects.select_related("law").defer(*API_UNSHOWN_TEXTS["law"])
         if public:
             legal_bases = legal_bases.filter(law__publication_status=PublicationStatus.PUBLISHED)
-        return self.select_related("country", "family").prefetch_related(
-            Prefetch("evidence", queryset=evidence),
-            Prefetch("legal_bases", queryset=legal_bases),
+        return (
+            self.select_related("country", "family")
+            .defer(*API_UNSHOWN_TEXTS["country"], "family__description")
+            .prefetch_related(
+                Prefetch("evidence", queryset=evidence),
+                Prefetch("legal_bases", queryset=legal_bases),
+            )
         )
 
     def existing_on(self, day):
@@ -144,6 +160,20 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
                 row.setdefault(choice, 0)
             row["families"] = list(row["families"].values())
         return matrix
+
+    def first_of_each_cell(self, limit):
+        """
+        The first ``limit`` types (by name) of each (family, country) cell,
+        each annotated with ``cell_size``, the number of types in its cell:
+        one query, whose size is bounded by the cells, not by the types.
+        """
+        from django.db.models.functions import RowNumber
+
+        cell = [models.F("family_id"), models.F("country_id")]
+        return self.annotate(
+            cell_rank=models.Window(RowNumber(), partition_by=cell, order_by=[models.F("name").asc(), "pk"]),
+            cell_size=models.Window(models.Count("pk"), partition_by=cell),
+        ).filter(cell_rank__lte=limit)
 
     def reclassify(self, batch_size=1000):
         """

@@ -14,6 +14,7 @@ from .models import Evidence, LegalBasis, OrganizationType
 
 class OrganizationTypeResource(CuratedResource):
     export_order_by = ("slug",)
+    derived_fields = ("classification", "features_met")
 
     class Meta(CuratedResource.Meta):
         model = OrganizationType

@@ -146,3 +146,28 @@ def test_unsupported_accept_header_is_406_json(anon):
     """An Accept header naming no format the API has answers 406 in JSON."""
     response = anon.get(f"{API}laws/", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406 and "detail" in response.json()
+
+
+def test_csv_all_rows_streamed_in_order_by_key_chunks(anon, five_laws, monkeypatch):
+    """
+    The streamed CSV keeps the requested order across chunks, and costs one
+    query for the keys plus the same queries for every chunk (no OFFSET scans).
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sse_map.api import viewsets
+
+    expected = [r["slug"] for r in anon.get(f"{API}laws/?ordering=-title&page_size=100").json()["results"]]
+    assert len(expected) == 5
+    counts = {}
+    for chunk in (5, 2):  # one chunk, then three
+        monkeypatch.setattr(viewsets, "STREAM_CHUNK", chunk)
+        response = anon.get(f"{API}laws/?format=csv&all=true&ordering=-title")
+        with CaptureQueriesContext(connection) as ctx:
+            body = b"".join(response.streaming_content).decode()
+        assert [r["slug"] for r in csv.DictReader(io.StringIO(body))] == expected
+        assert all("OFFSET" not in q["sql"].upper() for q in ctx.captured_queries)
+        counts[chunk] = len(ctx.captured_queries)
+    per_chunk = counts[5] - 1
+    assert per_chunk >= 1 and counts[2] == 1 + 3 * per_chunk

@@ -292,3 +292,23 @@ def test_every_download_link_answers_with_its_format(client, landscape):
         response = client.get(url.replace("&amp;", "&"))
         assert response.status_code == 200, url
         assert expected[fmt] in response["Content-Type"], (url, response["Content-Type"])
+
+
+def test_home_matrix_cell_beyond_the_limit_gives_the_count_and_links_the_country(
+    client, django_assert_num_queries, landscape
+):
+    """A family cell with more types than the home page names shows their number, linked to the country."""
+    from countries.views import HOME_CELL_TYPES
+    from tests.factories import OrganizationTypeFactory
+
+    country = landscape[0]
+    family = OrganizationType.objects.filter(country=country).first().family
+    names = [f"Crowded type {i}" for i in range(HOME_CELL_TYPES + 1)]
+    for name in names:
+        OrganizationTypeFactory(country=country, family=family, name=name, publication_status="published")
+    in_cell = OrganizationType.objects.public().filter(country=country, family=family).count()
+    with django_assert_num_queries(5):
+        html = client.get("/").content.decode()
+    assert f'<a href="{country.get_absolute_url()}">{in_cell} types</a>' in html
+    assert not any(name in html for name in names)
+    assert f"Worker cooperative {landscape[1].code}" in html  # small cells still list their types
