@@ -253,3 +253,12 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- Reliability and security (issue 8, security-a) ------------------------------------
+# The schema marks anonymous reads as needing no credentials (sse_map/api/schema.py).
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "sse_map.api.schema.AutoSchema"
+# Every operation documents its JSON error answers (400, 404, 406, 429; 401/403/409 on writes).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "sse_map.api.schema.document_errors",
+]

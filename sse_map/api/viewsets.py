@@ -98,6 +98,9 @@ class APIViewSetMixin:
             if unknown:
                 known = ", ".join(sorted(self.allowed_query_parameters()))
                 raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})
+            if "format" in request.query_params and not request.query_params.get("format"):
+                formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
+                raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
 
     def perform_content_negotiation(self, request, force=False):
         try:
