@@ -14,6 +14,7 @@ from .models import Evidence, LegalBasis, OrganizationType
 
 class OrganizationTypeResource(CuratedResource):
     export_order_by = ("slug",)
+    ignored_columns = frozenset({"classification", "features_met"})
 
     class Meta(CuratedResource.Meta):
         model = OrganizationType

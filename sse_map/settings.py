@@ -262,3 +262,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "sse_map.api.schema.document_errors",
 ]
+# The largest file an import command reads (bytes); a bigger one is refused before reading.
+SSE_MAP_IMPORT_MAX_BYTES = env.int("SSE_MAP_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# The longest API query string accepted (bytes); longer is a JSON 400 before any parsing.
+SSE_MAP_API_MAX_QUERY_STRING = env.int("SSE_MAP_API_MAX_QUERY_STRING", default=4096)
