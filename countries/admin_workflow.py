@@ -25,6 +25,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from sse_map.safe_cells import SafeCSV, SafeXLSX
+
 from . import services
 from .choices import PublicationStatus
 
@@ -67,7 +69,8 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Import/export + history with a change reason + the review workflow (see the module docstring)."""
 
     form = ChangeReasonForm
-    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (sse_map/safe_cells.py).
+    formats = [SafeCSV, SafeXLSX, base_formats.JSON]
     workflow_fields = ("publication_status", "last_verified", "review_state")
 
     def add_data_read_fail_error_to_form(self, form, e):

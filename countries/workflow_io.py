@@ -18,6 +18,7 @@ from django.db import transaction
 from import_export.results import RowResult
 
 from orgs.resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
+from sse_map.safe_cells import neutralise_dataset, restore_dataset, xlsx_strings_only
 
 from .resources import CountryResource, LawEventResource, LawResource, SourceResource, StatisticResource
 
@@ -119,6 +120,8 @@ def read_dataset(path: Path, fmt: str) -> tablib.Dataset:
             dataset = tablib.Dataset().load(data, format="xlsx")
         else:
             dataset = tablib.Dataset().load(decode_text(path.name, data), format=fmt)
+            if fmt == "csv":
+                restore_dataset(dataset)
     except ImportFileError:
         raise
     except Exception as exc:  # tablib raises many kinds on a malformed file
@@ -129,7 +132,12 @@ def read_dataset(path: Path, fmt: str) -> tablib.Dataset:
 
 
 def write_dataset(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """The file's bytes; CSV and XLSX cells never run as formulas in a spreadsheet (``sse_map.safe_cells``)."""
+    if fmt == "csv":
+        dataset = neutralise_dataset(dataset)
     data = dataset.export(fmt)
+    if fmt == "xlsx":
+        data = xlsx_strings_only(data)
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
@@ -237,7 +245,7 @@ def whole_to_bytes(sheets: dict[str, tablib.Dataset], fmt: str) -> bytes:
         for name, dataset in sheets.items():
             dataset.title = name
             book.add_sheet(dataset)
-        return book.export("xlsx")
+        return xlsx_strings_only(book.export("xlsx"))
     if fmt == "json":
         import json
 
