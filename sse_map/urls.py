@@ -44,4 +44,4 @@ from django.urls import re_path  # noqa: E402
 
 from sse_map.api.exceptions import not_found  # noqa: E402
 
-urlpatterns += [re_path(r"^api/.*/$", not_found, name="api-not-found")]
+urlpatterns += [re_path(r"^api/[\s\S]*/\Z", not_found, name="api-not-found")]

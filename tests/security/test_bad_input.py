@@ -326,9 +326,10 @@ def test_thousands_of_parameters_are_a_json_400(client, unchanged, settings):
     assert "Too many parameters" in " ".join(response.json()["detail"])
 
 
-def test_an_unknown_api_url_is_a_json_404(client, unchanged):
-    """A malformed key or unknown path under /api/ answers JSON, not the site's HTML 404 page."""
-    response = client.get(f"{API}countries/%C3%92%C3%B9/")
+@pytest.mark.parametrize("path", ["countries/%C3%92%C3%B9/", "countries/%0A%C2%99/", "nowhere/", "laws/1/%0A/"])
+def test_an_unknown_api_url_is_a_json_404(client, unchanged, path):
+    """A malformed key (even with a newline) or unknown path under /api/ answers JSON, not the HTML 404 page."""
+    response = client.get(f"{API}{path}")
     assert response.status_code == 404 and response.json()["detail"].startswith("No API endpoint")
 
 
