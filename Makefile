@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup data lint check-data clean
+.PHONY: run test setup data lint check-data clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,37 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Front-end assets come from the npm registry, pinned by package-lock.json and installed
+# with `npm ci`; the files the site serves are copied into the git-ignored static/vendor/,
+# and the Natural Earth boundaries are converted to GeoJSON (.build/) for import_boundaries.
+ASSETS := static/vendor/.installed
+BOUNDARIES := .build/natural-earth/countries-50m.geojson
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	mkdir -p static/vendor/natural-earth
+	node node_modules/topojson-client/bin/topo2geo \
+	  land=static/vendor/natural-earth/land-110m.geojson < node_modules/world-atlas/land-110m.json
+	touch $@
+
+$(BOUNDARIES): $(ASSETS)
+	mkdir -p $(dir $@)
+	node node_modules/topojson-client/bin/topo2geo \
+	  countries=$@.tmp < node_modules/world-atlas/countries-50m.json
+	mv $@.tmp $@
+
+vendor: $(ASSETS) $(BOUNDARIES)
+
+setup: $(VENV)/.installed vendor
 
 data: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_dataset
+	$(MANAGE) import_boundaries
 
 run: data
 	@echo "Serving SSE Map at http://$(HOST):$(PORT)/ (admin at /admin/)"
@@ -39,4 +65,9 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules static/vendor .build
+
+# Performance (issue 7): not part of `make test`. See docs/performance.md.
+.PHONY: bench
+bench: setup
+	$(BIN)/python bench/run.py

@@ -3,7 +3,10 @@
 import datetime
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from caching.querysets import DataVersionQuerySet
 
 from .choices import (
     LAW_EVENTS_ENDING_FORCE,
@@ -12,7 +15,7 @@ from .choices import (
 )
 
 
-class NaturalKeyQuerySet(models.QuerySet):
+class NaturalKeyQuerySet(DataVersionQuerySet):
     """``get_by_natural_key`` for models whose natural key is one field."""
 
     natural_key_field = "slug"
@@ -76,10 +79,55 @@ class CountryQuerySet(PublishableQuerySet):
         queryset = self.annotate(count_types=models.Count("org_types", filter=visible), **counts)
         return queryset if with_boundary else queryset.defer("boundary")
 
+    def with_landscape_counts(self):
+        """
+        Annotate the public counts the home page, the map and the compare page show:
+        ``n_types``, ``n_sseoe``, ``n_pho``, ``n_outside`` and ``n_laws``.
+        """
+        from orgs.models import OrganizationType
+
+        from .models import Law
+
+        def count(queryset, **filters):
+            rows = (
+                queryset.filter(country=OuterRef("pk"), **filters)
+                .order_by()
+                .values("country")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+
+        types = OrganizationType.objects.published()
+        return self.annotate(
+            n_types=count(types),
+            n_sseoe=count(types, classification="sseoe"),
+            n_pho=count(types, classification="pho"),
+            n_outside=count(types, classification="outside"),
+            n_laws=count(Law.objects.published()),
+        )
+
 
 class SourceQuerySet(NaturalKeyQuerySet):
     def for_api(self, *, public=True):
         return self
+
+    def cited_publicly(self):
+        """Sources cited by at least one record the public can see."""
+        published = PublicationStatus.PUBLISHED
+        return self.filter(
+            Q(country_narratives__publication_status=published)
+            | Q(laws__publication_status=published, laws__country__publication_status=published)
+            | Q(
+                law_events__law__publication_status=published,
+                law_events__law__country__publication_status=published,
+            )
+            | Q(
+                evidence__org_type__publication_status=published,
+                evidence__org_type__country__publication_status=published,
+            )
+            | Q(statistics__publication_status=published, statistics__country__publication_status=published)
+        ).distinct()
 
 
 class LawQuerySet(PublishableQuerySet):
@@ -121,8 +169,16 @@ class LawQuerySet(PublishableQuerySet):
             _force_kind_as_of__in=LAW_EVENTS_STARTING_FORCE
         )
 
+    def with_timeline(self):
+        """Laws with their source and dated events (and each event's cause and source)."""
+        from .models import LawEvent
 
-class LawEventQuerySet(models.QuerySet):
+        return self.select_related("country", "source").prefetch_related(
+            Prefetch("events", queryset=LawEvent.objects.select_related("related_law__country", "source"))
+        )
+
+
+class LawEventQuerySet(DataVersionQuerySet):
     def get_by_natural_key(self, law_slug, kind, date):
         return self.get(law__slug=law_slug, kind=kind, date=date)
 

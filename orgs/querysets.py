@@ -1,10 +1,11 @@
 """Querysets shared by the public pages, the API and the admin."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db import models
 from django.db.models import Prefetch
 
+from caching.querysets import DataVersionQuerySet
 from countries.choices import PublicationStatus
 from countries.querysets import NaturalKeyQuerySet, PublishableQuerySet
 
@@ -108,7 +109,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             for pk, pairs in met.items()
         }
 
-
     def classification_matrix(self, day=None):
         """
         The comparison matrix for the types in this queryset (those existing
@@ -145,8 +145,43 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             row["families"] = list(row["families"].values())
         return matrix
 
+    def reclassify(self, batch_size=1000):
+        """
+        Recompute the stored classification of these types from their evidence
+        in a fixed number of queries (not two per type); write only the types
+        whose classification changed. Returns how many changed.
+        """
+        from . import classification as rule
+        from .models import Evidence, Feature
 
-class EvidenceQuerySet(models.QuerySet):
+        features = list(Feature.objects.values_list("code", flat=True))
+        met = defaultdict(set)
+        pairs = Evidence.objects.filter(org_type__in=self.values("pk")).values_list(
+            "org_type_id", "sub_condition__feature__code"
+        )
+        for org_type_id, feature_code in pairs.order_by().distinct():
+            met[org_type_id].add(feature_code)
+        changed = []
+        for org_type in self.order_by().only("pk", "classification", "features_met"):
+            result = rule.classify(met[org_type.pk], features)
+            if (org_type.classification, org_type.features_met) != (result.classification, result.features_met):
+                org_type.classification = result.classification
+                org_type.features_met = result.features_met
+                changed.append(org_type)
+        # bulk_update skips save(): no history row for a derived field, no signal loop.
+        self.model.objects.bulk_update(changed, ["classification", "features_met"], batch_size=batch_size)
+        return len(changed)
+
+    def for_listing(self):
+        """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
+        from .models import Evidence
+
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
+        )
+
+
+class EvidenceQuerySet(DataVersionQuerySet):
     """
     Keeps the stored classification of the affected types in step even when
     rows are written in bulk, which bypasses the model signals.
@@ -180,13 +215,15 @@ class EvidenceQuerySet(models.QuerySet):
         self._reclassify(before | after)
         return result
 
-    def _reclassify(self, org_type_ids):
+    def _reclassify(self, org_type_ids, chunk=900):
         from .models import OrganizationType
 
-        for org_type in OrganizationType.objects.filter(pk__in=org_type_ids):
-            org_type.refresh_classification()
+        # Chunked so that the id list stays under SQLite's bound-parameter limit.
+        ids = sorted(i for i in org_type_ids if i is not None)
+        for start in range(0, len(ids), chunk):
+            OrganizationType.objects.filter(pk__in=ids[start : start + chunk]).reclassify()
 
 
-class LegalBasisQuerySet(models.QuerySet):
+class LegalBasisQuerySet(DataVersionQuerySet):
     def get_by_natural_key(self, org_type_slug, law_slug):
         return self.get(org_type__slug=org_type_slug, law__slug=law_slug)

@@ -168,6 +168,36 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Performance (issue 7) -----------------------------------------------------
+# Anonymous GET responses are cached, keyed by URL and a data version that every
+# write bumps (see caching/). Redis when REDIS_URL is set (shared by all worker
+# processes, as production needs); otherwise local memory, which is per process
+# and so only right for a single-process development server.
+INSTALLED_APPS += ["caching"]
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sse-map"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sse-map"}
+}
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=60 * 60 * 24)
+RESPONSE_CACHE_MAX_BYTES = env.int("RESPONSE_CACHE_MAX_BYTES", default=5 * 1024 * 1024)
+# Outermost after static files: cached hits skip sessions, auth and the database.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "caching.middleware.AnonymousCacheMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("caching.middleware.AnonymousCacheMiddleware"),
+    "caching.middleware.ConditionalGetMiddleware",
+)
+# Cached hits under this prefix still pass the API's anonymous throttle.
+RESPONSE_CACHE_THROTTLED_PREFIX = "/api/"
+
 # --- Partners' API (issue 4, docs/api.md) -----------------------------------
 INSTALLED_APPS += [
     "rest_framework.authtoken",

@@ -15,3 +15,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def full_dataset(db):
     """The whole shipped dataset, loaded inside the test's transaction."""
     call_command("load_dataset", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """Each test gets its own empty local-memory cache (the response cache and the data version)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }

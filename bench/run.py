@@ -1,0 +1,277 @@
+"""
+`make bench`: load PostgreSQL at a scale, serve the app under gunicorn, drive load with wrk.
+
+Environment (all optional):
+  BENCH_SCALE        synthetic scale to load and serve (default 100)
+  BENCH_DATABASE_URL database for that scale (default postgres://postgres@127.0.0.1:5432/sse_map_bench)
+  BENCH_SCALE1_URL   database loaded at scale 1 for the query-count comparison
+                     (default postgres://postgres@127.0.0.1:5432/sse_map_perf; "" to skip)
+  BENCH_PORT         port gunicorn listens on (default 8105)
+  BENCH_DURATION     seconds of measured load per target and mode (default 10)
+  BENCH_WARMUP       seconds of warm-up load per target and mode (default 2)
+  BENCH_CONNECTIONS  concurrent connections wrk keeps open (default 4)
+  BENCH_REDIS_URL    Redis for the response cache (default redis://127.0.0.1:6379/0)
+
+Each target is measured twice: "cached" (anonymous, served from the response
+cache after the warm-up) and "uncached" (the request carries a CSRF cookie,
+which makes the cache step aside, so every request renders and queries).
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from targets import CSV_EXPORT
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+
+SCALE = int(os.environ.get("BENCH_SCALE", "100"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sse_map_bench")
+SCALE1_URL = os.environ.get("BENCH_SCALE1_URL", "postgres://postgres@127.0.0.1:5432/sse_map_perf")
+PORT = int(os.environ.get("BENCH_PORT", "8105"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Any cookie of ours makes the response cache step aside; a CSRF cookie costs no query.
+UNCACHED_HEADER = "Cookie: csrftoken=" + "b" * 32
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def django_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SSE_MAP_ENV", "DEBUG"}}
+    # The API's anonymous throttle would turn a load test into 429s.
+    env.update(DATABASE_URL=database_url, API_ANON_THROTTLE_RATE="", **extra)
+    return env
+
+
+def ensure_database(database_url, scale):
+    """Create, migrate and load the database at ``scale`` unless it already holds exactly that."""
+    name = database_url.rsplit("/", 1)[1]
+    subprocess.run(
+        ["psql", database_url.rsplit("/", 1)[0] + "/postgres", "-qc", f"CREATE DATABASE {name}"], capture_output=True
+    )
+    env = django_env(database_url)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_dataset", "-v0")
+    expected = scale * 6 * 17  # org types per scale unit: see orgs.synthetic
+    count = (
+        subprocess.run(
+            [
+                PYTHON,
+                "manage.py",
+                "shell",
+                "-c",
+                "from orgs.models import OrganizationType as T; "
+                "print(T.objects.filter(slug__startswith='syn-').count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    if int(count) != expected:
+        log(f"Loading {name} at scale {scale} (it holds {count} synthetic types, {expected} wanted)...")
+        manage(env, "generate_synthetic", "--scale", str(scale), "--replace")
+    else:
+        log(f"{name} already holds scale {scale}.")
+    manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+
+
+def probe(database_url, *args):
+    result = subprocess.run(
+        [PYTHON, str(HERE / "probe.py"), *args],
+        cwd=ROOT,
+        env=django_env(database_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: installing Debian's package...")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-q", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+def wrk(url, seconds, extra_header=None):
+    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "-s", str(HERE / "report.lua")]
+    if extra_header:
+        cmd += ["-H", extra_header]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start_server(static_root):
+    # DEBUG off as in production (no query log, WhiteNoise serves the collected files); the
+    # production-only settings (HTTPS redirect, secure cookies) play no part on loopback.
+    env = django_env(
+        DATABASE_URL,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        STATIC_ROOT=str(static_root),
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=f"sse-map-bench-{os.getpid()}",
+        CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+    )
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return env, subprocess.Popen(
+        [GUNICORN, "sse_map.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def settle(url, timeout=120):
+    """Wait until the server answers ``url`` quickly again: slow requests queued by the last run are done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(url, timeout=timeout).read()
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
+
+
+def wait_ready(base, server, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before it was ready")
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def fmt_ms(us):
+    return f"{us / 1000:.1f}"
+
+
+def main():
+    ensure_wrk()
+    ensure_database(DATABASE_URL, SCALE)
+    probed = probe(DATABASE_URL)
+    for row in probed:
+        if row["name"] == CSV_EXPORT and row.get("status") == 200:
+            row.update(probe(DATABASE_URL, "--stream", row["url"]))
+    scale1 = None
+    if SCALE1_URL:
+        ensure_database(SCALE1_URL, 1)
+        scale1 = {row["name"]: row for row in probe(SCALE1_URL)}
+
+    static_root = Path(tempfile.mkdtemp(prefix="sse-map-bench-static-"))
+    (static_root / "bench").mkdir()
+    for row in probed:
+        if row.get("status") == 200:
+            # The physical baseline: a static file of exactly the target's size, served by the same server.
+            size = row["bytes"]
+            (static_root / "bench" / f"{size}.html").write_bytes(
+                (b"<p>static baseline</p>\n" * (size // 23 + 1))[:size]
+            )
+
+    env, server = start_server(static_root)
+    base = f"http://127.0.0.1:{PORT}"
+    rows = []
+    try:
+        wait_ready(base, server)
+        log(f"Serving scale {SCALE} at {base} with 2 gunicorn workers; {DURATION}s per measurement.")
+        for row in probed:
+            if row.get("status") != 200:
+                status = row.get("status")
+                rows.append((row, "n/a (not built)" if status in (404, None) else f"n/a (HTTP {status})", None, None))
+                continue
+            static_url = f"{base}/static/bench/{row['bytes']}.html"
+            settle(static_url)
+            log(f"  {row['name']} [static baseline] {static_url}")
+            wrk(static_url, WARMUP)
+            static = wrk(static_url, DURATION)
+            static_rps = static["requests"] / (static["duration_us"] / 1e6)
+            static["static_rps"] = static_rps
+            rows.append((row, "static same size", static, static_rps))
+            for mode, header in (("cached", None), ("uncached", UNCACHED_HEADER)):
+                settle(static_url)
+                log(f"  {row['name']} [{mode}] {row['url']}")
+                wrk(base + row["url"], WARMUP, header)
+                result = wrk(base + row["url"], DURATION, header)
+                result["static_rps"] = static_rps
+                rows.append((row, mode, result, result["requests"] / (result["duration_us"] / 1e6)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    print(
+        f"\nSSE Map benchmark: scale {SCALE} on PostgreSQL, gunicorn 2 sync workers, wrk 1 thread "
+        f"{CONNECTIONS} connections, {DURATION}s per row, response cache in Redis. 'vs static' compares with a "
+        "static file of the same size served by the same server just before. SQL = queries per request.\n"
+    )
+    header = (
+        f"{'target':36} {'mode':16} {'bytes':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'vs static':>9} {'SQL@1':>6} {f'SQL@{SCALE}':>8} {'errors':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row, mode, result, rps in rows:
+        if result is None:
+            print(f"{row['name']:36} {mode}")
+            continue
+        q1 = qn = ratio = "-"
+        if mode != "static same size":
+            key = "queries_hit" if mode == "cached" else "queries_miss"
+            qn = str(row[key])
+            if scale1 and scale1.get(row["name"], {}).get("status") == 200:
+                q1 = str(scale1[row["name"]][key])
+            ratio = f"{rps / result['static_rps']:.0%}" if result["static_rps"] else "-"
+        errors = result["socket_errors"] + result["status_errors"]
+        print(
+            f"{row['name']:36} {mode:16} {row['bytes']:>9} {rps:8.0f} {fmt_ms(result['p50_us']):>7} "
+            f"{fmt_ms(result['p95_us']):>7} {fmt_ms(result['p99_us']):>7} {ratio:>9} {q1:>6} {qn:>8} {errors:>6}"
+        )
+    for row in probed:
+        if row.get("memory_growth_mb") is not None:
+            print(
+                f"\n{row['name']}: {row['stream_bytes']} bytes streamed, peak memory growth "
+                f"{row['memory_growth_mb']} MB (fresh process, scale {SCALE})."
+            )
+
+
+if __name__ == "__main__":
+    main()

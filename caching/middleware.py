@@ -1,0 +1,133 @@
+"""
+Cache anonymous GET responses, keyed by URL and stamped with the data version.
+
+A request is anonymous when it carries no credentials of ours: no
+``Authorization`` header and no session, CSRF or messages cookie (a visitor
+with any of them always gets a fresh response). Only complete 200 responses
+that set no cookie and are not marked private are stored; streaming
+responses (exports) pass through. Invalidation is exact: every write to
+curated data bumps the data version (``caching.version``); a stored response
+is served only while its stamp equals the current version, so nobody is
+served a response from before the write. Version and response are read in
+one round trip; a stale entry is overwritten by the next miss.
+
+The stored headers include an ``ETag``; ``ConditionalGetMiddleware`` (placed
+before this one) answers ``If-None-Match`` with 304 for cached and fresh
+responses alike.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+
+from .version import CACHE_ALIAS, data_version_and
+
+_CREDENTIAL_COOKIES = None
+
+
+def _credential_cookies():
+    global _CREDENTIAL_COOKIES
+    if _CREDENTIAL_COOKIES is None:
+        _CREDENTIAL_COOKIES = frozenset(
+            {
+                settings.SESSION_COOKIE_NAME,
+                settings.CSRF_COOKIE_NAME,
+                getattr(settings, "MESSAGES_COOKIE_NAME", "messages"),
+            }
+        )
+    return _CREDENTIAL_COOKIES
+
+
+def is_anonymous_read(request) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not (_credential_cookies() & request.COOKIES.keys())
+
+
+def cache_key(request) -> str:
+    parts = (
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        # The API negotiates its format (JSON or the browsable HTML) on Accept;
+        # CORS headers may depend on Origin.
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_ORIGIN", ""),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"sse-map:response:{digest}"
+
+
+def is_storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    if len(response.content) > settings.RESPONSE_CACHE_MAX_BYTES:
+        return False
+    # A per-request CSP nonce must never be handed to another visitor.
+    if "nonce-" in response.get("Content-Security-Policy", ""):
+        return False
+    # The key covers Accept and Origin; anonymous requests carry no cookie of ours.
+    return not any(has_vary_header(response, header) for header in ("Accept-Language", "Accept-Encoding"))
+
+
+def throttled(request) -> bool:
+    """
+    Whether the API's throttles refuse this anonymous request. A cached hit skips the
+    view, so the API's rate limit is applied here too (a refused request falls through
+    to the view, which answers 429 with Retry-After).
+    """
+    prefix = settings.RESPONSE_CACHE_THROTTLED_PREFIX
+    if not prefix or not request.path.startswith(prefix):
+        return False
+    from rest_framework.settings import api_settings
+
+    request.user = AnonymousUser()  # what the throttles look at; the request carries no credentials
+    return not all(throttle().allow_request(request, None) for throttle in api_settings.DEFAULT_THROTTLE_CLASSES)
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's, but a 304 keeps the ``Link`` header (the API names its licence on every response)."""
+
+    kept_on_304 = ("Link",)
+
+    def process_response(self, request, response):
+        result = super().process_response(request, response)
+        if result is not response and result.status_code == 304:
+            for header in self.kept_on_304:
+                if header in response:
+                    result[header] = response[header]
+        return result
+
+
+class AnonymousCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        key = cache_key(request)
+        version, stored = data_version_and(key)
+        if stored is not None and stored[0] == version and not throttled(request):
+            _, status, headers, content = stored
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and is_storable(response):
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            # Browsers may keep the response but must revalidate it (ETag, 304) before use.
+            patch_cache_control(response, no_cache=True)
+            stamped = (version, response.status_code, dict(response.items()), response.content)
+            caches[CACHE_ALIAS].set(key, stamped, settings.RESPONSE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response
