@@ -228,9 +228,13 @@ class CuratedResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as exc:
                     errors[field.attribute] = [str(exc)]
+        self.check_row(instance, row, errors)
         errors.update(self._publication_errors(instance, kwargs.get("user")))
         if errors:
             raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors):
+        """A model's own checks of one row: add messages to ``errors`` ({column: [messages]})."""
 
     # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
     parent_attr = None
@@ -347,13 +351,8 @@ class LawResource(CuratedResource):
 
     export_order_by = ("slug",)
 
-    def import_instance(self, instance, row, **kwargs):
-        # A law that amends or replaces itself, or closes a loop with stored laws, is refused by name.
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+    def check_row(self, instance, row, errors):
+        # A date out of range, or a law that amends or replaces itself or closes a loop, is refused by name.
         if instance.enacted_on and not MIN_YEAR <= instance.enacted_on.year <= MAX_YEAR:
             # Named on its column, in place of the database constraint's generic message.
             rest = [m for m in errors.pop("__all__", []) if "law_enacted_on_in_range" not in str(m)]
@@ -370,8 +369,6 @@ class LawResource(CuratedResource):
             path = find_cycle(slug, sorted(keys), links)
             if path:
                 errors[field] = [cycle_message(path)]
-        if errors:
-            raise ValidationError(errors)
 
     def export(self, queryset=None, **kwargs):
         # Laws another law amends or replaces come first, so the file imports in one pass.
