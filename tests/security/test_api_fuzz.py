@@ -35,6 +35,8 @@ import os
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import errors as hypothesis_errors
 from schemathesis import GenerationMode
@@ -83,6 +85,15 @@ def test_every_read_operation_survives_fuzzing(settings_dataset):
 
 @pytest.fixture
 def settings_dataset(db, settings):
-    """The shipped dataset, and no throttling: thousands of requests must reach the views, not a 429."""
+    """
+    The shipped dataset, and no throttling: thousands of requests must reach the views, not a 429.
+    As Django's test client does, requests keep the test's database connection (and transaction)
+    open instead of closing it when they finish.
+    """
     settings.API_ANON_THROTTLE_RATE = None
     call_command("load_dataset", verbosity=0)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
