@@ -71,3 +71,18 @@ clean:
 .PHONY: bench
 bench: setup
 	$(BIN)/python bench/run.py
+
+# --- Backups (issue 8): pg_dump/pg_restore on PostgreSQL, the dataset export on SQLite.
+# `make restore` restores the latest backup in BACKUP_DIR (or BACKUP=path) after asking.
+.PHONY: backup restore
+backup: setup
+	$(MANAGE) backup
+
+restore: setup
+	$(MANAGE) restore $(BACKUP)
+
+# --- Load test (issue 8): 60 s, 50 connections over pages and API, PostgreSQL under gunicorn;
+# fails unless zero errors, zero 4xx and zero 5xx. Reuses `make bench`'s harness (bench/run.py).
+.PHONY: loadtest
+loadtest: setup
+	$(BIN)/python bench/loadtest.py

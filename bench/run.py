@@ -59,7 +59,8 @@ def manage(env, *args):
 def django_env(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "SSE_MAP_ENV", "DEBUG"}}
     # The API's anonymous throttle would turn a load test into 429s.
-    env.update(DATABASE_URL=database_url, API_ANON_THROTTLE_RATE="", **extra)
+    env.update(DATABASE_URL=database_url, API_ANON_THROTTLE_RATE="")
+    env.update(extra)
     return env
 
 
@@ -132,11 +133,11 @@ def wrk(url, seconds, extra_header=None):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def start_server(static_root):
+def start_server(static_root, database_url=DATABASE_URL, port=PORT, **extra):
     # DEBUG off as in production (no query log, WhiteNoise serves the collected files); the
     # production-only settings (HTTPS redirect, secure cookies) play no part on loopback.
     env = django_env(
-        DATABASE_URL,
+        database_url,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(48),
         STATIC_ROOT=str(static_root),
@@ -144,10 +145,11 @@ def start_server(static_root):
         CACHE_KEY_PREFIX=f"sse-map-bench-{os.getpid()}",
         CONN_MAX_AGE="60",
         LOG_LEVEL="WARNING",
+        **extra,
     )
     manage(env, "collectstatic", "--noinput", "-v0")
     return env, subprocess.Popen(
-        [GUNICORN, "sse_map.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        [GUNICORN, "sse_map.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
         start_new_session=True,

@@ -25,6 +25,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from sse_map.concurrency import VersionCheckedForm
 from sse_map.safe_cells import SafeCSV, SafeXLSX
 
 from . import services
@@ -48,7 +49,7 @@ def workflow_help():
     return WORKFLOW_HELP.format(two_person=two_person)
 
 
-class ChangeReasonForm(forms.ModelForm):
+class ChangeReasonForm(VersionCheckedForm):
     change_reason = forms.CharField(
         label="Reason for this change",
         max_length=services.REASON_MAX,
@@ -107,7 +108,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
-        moved = {"change_reason", *(self.workflow_fields if self.publishable else ())}
+        moved = {"change_reason", "loaded_version", *(self.workflow_fields if self.publishable else ())}
         for _, options in fieldsets:
             options["fields"] = [f for f in options["fields"] if f not in moved]
         fieldsets = [fs for fs in fieldsets if fs[1]["fields"]]
@@ -118,7 +119,8 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                     {"fields": list(self.workflow_fields), "description": workflow_help()},
                 )
             )
-        fieldsets.append(("Reason for this change", {"fields": ["change_reason"]}))
+        # loaded_version: the hidden version check (sse_map.concurrency), rendered whatever the fieldsets.
+        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version"]}))
         return fieldsets
 
     @admin.display(description="Review")

@@ -8,6 +8,7 @@ from countries.admin_workflow import (
     LockedWhenParentPublishedInline,
     run_on_each,
 )
+from sse_map.concurrency import VersionCheckedForm
 
 from . import services
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
@@ -22,6 +23,7 @@ class SubConditionInline(admin.TabularInline):
 
 @admin.register(Feature)
 class FeatureAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedForm  # refuses to save over a newer version (sse_map.concurrency)
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     inlines = [SubConditionInline]
@@ -29,6 +31,7 @@ class FeatureAdmin(SimpleHistoryAdmin):
 
 @admin.register(SubCondition)
 class SubConditionAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedForm  # refuses to save over a newer version (sse_map.concurrency)
     list_display = ["short_code", "name", "code", "feature", "order"]
     list_filter = ["feature"]
     search_fields = ["code", "short_code", "name"]
@@ -37,6 +40,7 @@ class SubConditionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Family)
 class FamilyAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedForm  # refuses to save over a newer version (sse_map.concurrency)
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

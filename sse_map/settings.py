@@ -296,3 +296,26 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 SSE_MAP_IMPORT_MAX_BYTES = env.int("SSE_MAP_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # The longest API query string accepted (bytes); longer is a JSON 400 before any parsing.
 SSE_MAP_API_MAX_QUERY_STRING = env.int("SSE_MAP_API_MAX_QUERY_STRING", default=4096)
+
+# --- Accounts (issue 8): login lockout, API tokens shown once -------------------------
+# django-axes locks the admin sign-in for a username from one address after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES (0: until an admin resets it).
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes", "accounts"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_AXES_COOLOFF_MINUTES) if _AXES_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# --- Backups (issue 8): `make backup` / `make restore`, into a git-ignored folder ------
+INSTALLED_APPS += ["ops"]
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")

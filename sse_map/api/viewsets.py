@@ -1,6 +1,5 @@
 """The base every API viewset builds on: visibility, strict parameters, formats, caching."""
 
-import hashlib
 import io
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from countries.querysets import can_see_drafts
 from countries.services import revision_propose
 
 from .citation import cite_as
+from .concurrency import IfMatchMixin, content_etag
 from .renderers import write_csv
 
 # Parameters every endpoint understands besides its filters.
@@ -197,7 +197,7 @@ class APIViewSetMixin:
 
     def conditional(self, request, response):
         response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        etag = content_etag(response.content)
         response["ETag"] = etag
         last_modified = latest_update(getattr(response, "data", None))
         timestamp = None
@@ -211,8 +211,11 @@ class ReadOnlyViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ModelViewSet(APIViewSetMixin, viewsets.ModelViewSet):
-    """Writes need a token (or session) and the model's add/change/delete permission."""
+class ModelViewSet(IfMatchMixin, APIViewSetMixin, viewsets.ModelViewSet):
+    """
+    Writes need a token (or session) and the model's add/change/delete permission;
+    with ``If-Match`` an edit or deletion of a record changed since is refused (412).
+    """
 
 
 class PublishableModelViewSet(ModelViewSet):

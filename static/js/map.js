@@ -107,7 +107,10 @@
           shape.on("click", function () {
             window.location.href = feature.properties.url;
           });
-          shape.bindTooltip(feature.properties.name, { sticky: true });
+          // A DOM node, not a string: Leaflet would parse a string as HTML.
+          var label = document.createElement("span");
+          label.textContent = feature.properties.name;
+          shape.bindTooltip(label, { sticky: true });
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [8, 8] });
