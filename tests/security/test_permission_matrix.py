@@ -210,7 +210,10 @@ auth.group:add                403      403     200
 auth.user:list                403      403     200
 auth.user:add                 403      403     200
 auth.user:change              403      403     200
-authtoken.tokenproxy:list     403      403     200
+accounts.apitoken:list        403      403     200
+axes.accessattempt:list       403      403     200
+axes.accessfailurelog:list    403      403     200
+axes.accesslog:list           403      403     200
 countries.source:list         200      200     200
 countries.source:add          200      200     200
 countries.source:change       200      200     200
