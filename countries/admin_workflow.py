@@ -26,6 +26,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from sse_map.concurrency import VersionCheckedForm
+from sse_map.safe_cells import SafeCSV, SafeXLSX
 
 from . import services
 from .choices import PublicationStatus
@@ -69,8 +70,20 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Import/export + history with a change reason + the review workflow (see the module docstring)."""
 
     form = ChangeReasonForm
-    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (sse_map/safe_cells.py).
+    formats = [SafeCSV, SafeXLSX, base_formats.JSON]
     workflow_fields = ("publication_status", "last_verified", "review_state")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Issue 8: say what was wrong with the file in plain words (not just the exception's name).
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                f"The file is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start}; probably "
+                "saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.",
+            )
+        else:
+            form.add_error("import_file", f"The file cannot be read as the chosen format ({type(e).__name__}: {e}).")
 
     @property
     def publishable(self):

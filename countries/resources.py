@@ -24,7 +24,8 @@ from django.db.models import ForeignKey, ManyToManyField, QuerySet, TextField
 from import_export import fields, instance_loaders, resources, widgets
 
 from .choices import PublicationStatus
-from .models import Country, Law, LawEvent, Source, Statistic
+from .lineage import cycle_message, find_cycle, stored_links
+from .models import MAX_YEAR, MIN_YEAR, Country, Law, LawEvent, Source, Statistic
 from .services import short_reason
 
 # The column that identifies a record of each model in a file.
@@ -157,6 +158,38 @@ class CuratedResource(resources.ModelResource):
             queryset = queryset.order_by(*self.export_order_by)
         return queryset
 
+    # Columns a file may carry that are derived, never read (e.g. a type's classification).
+    ignored_columns = frozenset()
+
+    def before_import(self, dataset, **kwargs):
+        """
+        Refuse, naming them, columns the model does not have (a typo would be ignored
+        silently), a missing key column, and the same key on two rows (the later row
+        would silently win).
+        """
+        super().before_import(dataset, **kwargs)
+        if not len(dataset) or not dataset.headers:
+            return
+        headers = [str(h).strip() if h is not None else "" for h in dataset.headers]
+        expected = [field.column_name for field in self.get_import_fields()]
+        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns]
+        if unknown:
+            raise ValueError(
+                f"Unknown column(s) {', '.join(repr(h) for h in unknown)}; this file's columns are: "
+                f"{', '.join(expected)}."
+            )
+        keys = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        missing = [key for key in keys if key not in headers]
+        if missing:
+            raise ValueError(f"Missing key column(s) {', '.join(repr(k) for k in missing)}; every row needs it.")
+        seen = {}
+        for number, row in enumerate(dataset.dict, start=1):
+            key = tuple(str(row.get(k) or "").strip() for k in keys)
+            if key in seen:
+                shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key, strict=True))
+                raise ValueError(f"Rows {seen[key]} and {number} have the same key ({shown}); keep one row per record.")
+            seen[key] = number
+
     def import_data(self, dataset, *args, **kwargs):
         # One bad row (error or validation error) rolls the whole file back.
         kwargs["rollback_on_validation_errors"] = True
@@ -230,9 +263,13 @@ class CuratedResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as exc:
                     errors[field.attribute] = [str(exc)]
+        self.check_row(instance, row, errors)
         errors.update(self._publication_errors(instance, kwargs.get("user")))
         if errors:
             raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors):
+        """A model's own checks of one row: add messages to ``errors`` ({column: [messages]})."""
 
     # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
     parent_attr = None
@@ -348,6 +385,25 @@ class LawResource(CuratedResource):
         ]
 
     export_order_by = ("slug",)
+
+    def check_row(self, instance, row, errors):
+        # A date out of range, or a law that amends or replaces itself or closes a loop, is refused by name.
+        if instance.enacted_on and not MIN_YEAR <= instance.enacted_on.year <= MAX_YEAR:
+            # Named on its column, in place of the database constraint's generic message.
+            rest = [m for m in errors.pop("__all__", []) if "law_enacted_on_in_range" not in str(m)]
+            if rest:
+                errors["__all__"] = rest
+            errors["enacted_on"] = [f"Must be a date from {MIN_YEAR} to {MAX_YEAR}."]
+        slug = str(row.get("slug") or "").strip()
+        links = None
+        for field in ("amends", "replaces"):
+            keys = {k.strip() for k in str(row.get(field) or "").split("|") if k.strip()}
+            if not slug or not keys or field in errors:
+                continue
+            links = stored_links() if links is None else links
+            path = find_cycle(slug, sorted(keys), links)
+            if path:
+                errors[field] = [cycle_message(path)]
 
     def export(self, queryset=None, **kwargs):
         # Laws another law amends or replaces come first, so the file imports in one pass.

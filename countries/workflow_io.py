@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tablib
+from django.conf import settings
 from django.db import transaction
 from import_export.results import RowResult
 
 from orgs.resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
+from sse_map.safe_cells import neutralise_dataset, restore_dataset, xlsx_strings_only
 
 from .resources import CountryResource, LawEventResource, LawResource, SourceResource, StatisticResource
 
@@ -52,19 +54,90 @@ def format_of(path: Path, given: str | None = None) -> str:
     return fmt
 
 
+def read_bytes_checked(path: Path) -> bytes:
+    """
+    The file's bytes, refused when empty or larger than ``SSE_MAP_IMPORT_MAX_BYTES``
+    (checked before reading, so a huge file is never loaded).
+    """
+    limit = settings.SSE_MAP_IMPORT_MAX_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ImportFileError(
+                f"{path.name}: is {size:,} bytes, over the {limit:,}-byte limit for an import "
+                "(SSE_MAP_IMPORT_MAX_BYTES); split it into smaller files."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path.name}: cannot be read ({exc.strerror}).") from exc
+    if not data.strip():
+        raise ImportFileError(f"{path.name}: the file is empty.")
+    return data
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """UTF-8 text; a UTF-8 byte-order mark (Excel's "CSV UTF-8") is accepted and dropped."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(f"{name}: is UTF-16 text; save it as UTF-8 (in Excel: \"CSV UTF-8\").")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{name}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} is not valid "
+            "UTF-8; the file was probably saved as Latin-1/Windows-1252). Save it as UTF-8 "
+            "(in Excel: \"CSV UTF-8\")."
+        ) from None
+
+
+def reject_formulas(name: str, data: bytes):
+    """A workbook cell holding a formula is refused by cell: its value would be lost or run."""
+    import io
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        return  # not a workbook: tablib reports it below
+    try:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f":
+                        raise ImportFileError(
+                            f"{name}: sheet '{sheet.title}', cell {cell.coordinate} holds a formula "
+                            f"({str(cell.value)[:40]}); paste the values instead of formulas."
+                        )
+    finally:
+        book.close()
+
+
 def read_dataset(path: Path, fmt: str) -> tablib.Dataset:
+    data = read_bytes_checked(path)
     try:
         if fmt == "xlsx":
-            return tablib.Dataset().load(path.read_bytes(), format="xlsx")
-        return tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format=fmt)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path.name}: cannot be read ({exc}).") from exc
+            reject_formulas(path.name, data)
+            dataset = tablib.Dataset().load(data, format="xlsx")
+        else:
+            dataset = tablib.Dataset().load(decode_text(path.name, data), format=fmt)
+            if fmt == "csv":
+                restore_dataset(dataset)
+    except ImportFileError:
+        raise
     except Exception as exc:  # tablib raises many kinds on a malformed file
         raise ImportFileError(f"{path.name}: is not a readable {fmt.upper()} file ({exc}).") from exc
+    if not len(dataset):
+        raise ImportFileError(f"{path.name}: has no rows under the headings.")
+    return dataset
 
 
 def write_dataset(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """The file's bytes; CSV and XLSX cells never run as formulas in a spreadsheet (``sse_map.safe_cells``)."""
+    if fmt == "csv":
+        dataset = neutralise_dataset(dataset)
     data = dataset.export(fmt)
+    if fmt == "xlsx":
+        data = xlsx_strings_only(data)
     return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
@@ -172,7 +245,7 @@ def whole_to_bytes(sheets: dict[str, tablib.Dataset], fmt: str) -> bytes:
         for name, dataset in sheets.items():
             dataset.title = name
             book.add_sheet(dataset)
-        return book.export("xlsx")
+        return xlsx_strings_only(book.export("xlsx"))
     if fmt == "json":
         import json
 
@@ -184,14 +257,16 @@ def whole_to_bytes(sheets: dict[str, tablib.Dataset], fmt: str) -> bytes:
 
 def whole_from_file(path: Path) -> dict[str, tablib.Dataset]:
     fmt = format_of(path)
+    raw = read_bytes_checked(path)
     try:
         if fmt == "xlsx":
-            book = tablib.Databook().load(path.read_bytes(), format="xlsx")
+            reject_formulas(path.name, raw)
+            book = tablib.Databook().load(raw, format="xlsx")
             return {sheet.title: sheet for sheet in book.sheets()}
         if fmt == "json":
             import json
 
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            data = json.loads(decode_text(path.name, raw))
             if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
                 raise ImportFileError(
                     f"{path.name}: expected an object mapping each model ({', '.join(RESOURCES)}) to a list of rows."

@@ -15,6 +15,7 @@ from .models import Evidence, LegalBasis, OrganizationType
 class OrganizationTypeResource(CuratedResource):
     export_order_by = ("slug",)
     derived_fields = ("classification", "features_met")
+    ignored_columns = frozenset(derived_fields)
 
     class Meta(CuratedResource.Meta):
         model = OrganizationType

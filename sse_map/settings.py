@@ -284,6 +284,19 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# --- Reliability and security (issue 8, security-a) ------------------------------------
+# The schema marks anonymous reads as needing no credentials (sse_map/api/schema.py).
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "sse_map.api.schema.AutoSchema"
+# Every operation documents its JSON error answers (400, 404, 406, 429; 401/403/409 on writes).
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "sse_map.api.schema.document_errors",
+]
+# The largest file an import command reads (bytes); a bigger one is refused before reading.
+SSE_MAP_IMPORT_MAX_BYTES = env.int("SSE_MAP_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# The longest API query string accepted (bytes); longer is a JSON 400 before any parsing.
+SSE_MAP_API_MAX_QUERY_STRING = env.int("SSE_MAP_API_MAX_QUERY_STRING", default=4096)
+
 # --- Accounts (issue 8): login lockout, API tokens shown once -------------------------
 # django-axes locks the admin sign-in for a username from one address after
 # AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES (0: until an admin resets it).

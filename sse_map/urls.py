@@ -37,3 +37,11 @@ api_patterns = [
     *api_router.urls,
 ]
 urlpatterns += [path("api/v1/", include((api_patterns, "api")))]
+
+# Issue 8: a URL under /api/ that matches no endpoint (or a malformed key) is a JSON 404, not HTML.
+# Only paths ending in "/": others get APPEND_SLASH's redirect first, as before.
+from django.urls import re_path  # noqa: E402
+
+from sse_map.api.exceptions import not_found  # noqa: E402
+
+urlpatterns += [re_path(r"^api/[\s\S]*/\Z", not_found, name="api-not-found")]

@@ -58,3 +58,17 @@ def test_production_cookies_are_secure_and_http_only_and_hsts_is_on():
         text=True,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "True", "True", "False"], result.stderr
+
+
+def test_security_headers_on_an_api_response(client):
+    """The API answers with the same hardening headers as the pages: CSP, nosniff, referrer policy, frame denial."""
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from countries.models import Country, Law, LawEvent, Source, Statistic
+from countries.lineage import cycle_message, find_cycle, stored_links
+from countries.models import MAX_YEAR, MIN_YEAR, Country, Law, LawEvent, Source, Statistic
 from orgs.choices import ClassificationChoice
 from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
 
@@ -119,10 +120,22 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
         ]  # fmt: skip
 
     def validate(self, attrs):
+        enacted_on = attrs.get("enacted_on")
+        if enacted_on and not MIN_YEAR <= enacted_on.year <= MAX_YEAR:
+            raise serializers.ValidationError({"enacted_on": f"Must be a date from {MIN_YEAR} to {MAX_YEAR}."})
         if self.instance is not None:
             for field in ("amends", "replaces"):
                 if self.instance in attrs.get(field, ()):
                     raise serializers.ValidationError({field: "A law cannot amend or replace itself."})
+            # Nor close a loop through other laws (A amends B, B amends A).
+            links = None
+            for field in ("amends", "replaces"):
+                targets = [law.pk for law in attrs.get(field, ())]
+                if targets:
+                    links = stored_links("pk") if links is None else links
+                    path = find_cycle(self.instance.pk, targets, links)
+                    if path:
+                        raise serializers.ValidationError({field: cycle_message(path) + " (law ids)"})
         return super().validate(attrs)
 
     @staticmethod

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.db.models import ProtectedError
+from django.http import JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,3 +30,8 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other URL under the API prefix: a JSON 404 like the API's own, never the site's HTML page."""
+    return JsonResponse({"detail": f"No API endpoint at {request.path}; see /api/v1/."}, status=404)

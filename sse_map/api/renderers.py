@@ -8,6 +8,8 @@ import io
 
 from rest_framework import renderers
 
+from sse_map.safe_cells import neutralise
+
 
 def _cell(value):
     if value is None:
@@ -32,7 +34,8 @@ def flatten(item, prefix=""):
         if isinstance(value, dict):
             row.update(flatten(value, f"{name}."))
         else:
-            row[name] = _cell(value)
+            # Text a spreadsheet would run as a formula gets an apostrophe (sse_map/safe_cells.py).
+            row[name] = neutralise(_cell(value))
     return row
 
 

@@ -2,6 +2,8 @@
 
 import io
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
@@ -89,6 +91,7 @@ class APIViewSetMixin:
         return allowed
 
     def initial(self, request, *args, **kwargs):
+        self.check_query_size(request)
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
@@ -98,6 +101,25 @@ class APIViewSetMixin:
             if unknown:
                 known = ", ".join(sorted(self.allowed_query_parameters()))
                 raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})
+            if "format" in request.query_params and not request.query_params.get("format"):
+                formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
+                raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
+
+    def check_query_size(self, request):
+        """A query string over SSE_MAP_API_MAX_QUERY_STRING bytes, or with too many fields, is a JSON 400."""
+        limit = settings.SSE_MAP_API_MAX_QUERY_STRING
+        problem = None
+        if len(request.META.get("QUERY_STRING", "")) > limit:
+            problem = f"The query string is over the {limit}-byte limit."
+        else:
+            try:
+                request.query_params  # noqa: B018 - parsing it is the check
+            except TooManyFieldsSent:
+                problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        if problem:
+            # Answer in JSON without parsing the parameters again for ?format=.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            raise ValidationError({"detail": [problem]})
 
     def perform_content_negotiation(self, request, force=False):
         try:
