@@ -68,9 +68,13 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules static/vendor .build
 
 # Performance (issue 7): not part of `make test`. See docs/performance.md.
-.PHONY: bench
+.PHONY: bench bench-import
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Import of 10,000-row files (org types, then their evidence) into a copy of the bench database.
+bench-import: setup
+	$(BIN)/python bench/import_bench.py
 
 # --- Backups (issue 8): pg_dump/pg_restore on PostgreSQL, the dataset export on SQLite.
 # `make restore` restores the latest backup in BACKUP_DIR (or BACKUP=path) after asking.

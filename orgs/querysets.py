@@ -69,9 +69,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             *API_UNSHOWN_TEXTS["law"], *API_UNSHOWN_TEXTS["law__country"], *API_UNSHOWN_TEXTS["source"],
             "sub_condition__description", "sub_condition__feature__description",
         )  # fmt: skip
-        legal_bases = LegalBasis.objects.select_related("law").defer(*API_UNSHOWN_TEXTS["law"])
-        if public:
-            legal_bases = legal_bases.filter(law__publication_status=PublicationStatus.PUBLISHED)
+        legal_bases = LegalBasis.objects.on_shown_laws(public=public).select_related("law")
+        legal_bases = legal_bases.defer(*API_UNSHOWN_TEXTS["law"])
         return (
             self.select_related("country", "family")
             .defer(*API_UNSHOWN_TEXTS["country"], "family__description")
@@ -80,6 +79,62 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
                 Prefetch("legal_bases", queryset=legal_bases),
             )
         )
+
+    def for_api_list(self):
+        """
+        Types as the API's lists show them: their own columns (not the long
+        description), the country's code and the family's slug, in one query.
+        The evidence and legal bases are read as plain values for the whole
+        page at once (``summary_rows``), not as model instances per row.
+        """
+        from .models import OrganizationType
+
+        own = [f.name for f in OrganizationType._meta.concrete_fields if f.name != "description"]
+        return self.select_related("country", "family").only(*own, "country__code", "family__slug")
+
+    def summary_rows(self):
+        """
+        What summarizing these types (classification, sub-conditions met,
+        laws) needs, as plain values in four queries whatever their number:
+        no model instances, and no join through the wide law rows.
+
+        Returns ``(evidence, legal_bases, laws, sub_conditions)``:
+        ``{type_id: [(sub_condition_id, law_id)]}``, ``{type_id: [law_id]}``,
+        ``{law_id: (law published, law and its country published)}`` and
+        ``{sub_condition_id: (code, (feature order, order), feature code)}``.
+        """
+        from countries.models import Law
+
+        from .models import Evidence, LegalBasis, SubCondition
+
+        ids = self.values("pk")
+        evidence, legal_bases = defaultdict(list), defaultdict(list)
+        for type_id, sub_condition_id, law_id in (
+            Evidence.objects.filter(org_type__in=ids)
+            .order_by()
+            .values_list("org_type_id", "sub_condition_id", "law_id")
+        ):
+            evidence[type_id].append((sub_condition_id, law_id))
+        for type_id, law_id in (
+            LegalBasis.objects.filter(org_type__in=ids).order_by().values_list("org_type_id", "law_id")
+        ):
+            legal_bases[type_id].append(law_id)
+        law_ids = {law_id for rows in evidence.values() for _, law_id in rows}
+        law_ids.update(law_id for rows in legal_bases.values() for law_id in rows)
+        published = PublicationStatus.PUBLISHED
+        laws = {
+            pk: (status == published, status == published and country_status == published)
+            for pk, status, country_status in Law.objects.filter(pk__in=law_ids)
+            .order_by()
+            .values_list("pk", "publication_status", "country__publication_status")
+        }
+        sub_conditions = {
+            pk: (code, (feature_order, order), feature_code)
+            for pk, code, order, feature_order, feature_code in SubCondition.objects.order_by().values_list(
+                "pk", "code", "order", "feature__order", "feature__code"
+            )
+        }
+        return evidence, legal_bases, laws, sub_conditions
 
     def existing_on(self, day):
         """
@@ -255,5 +310,9 @@ class EvidenceQuerySet(DataVersionQuerySet):
 
 
 class LegalBasisQuerySet(DataVersionQuerySet):
+    def on_shown_laws(self, *, public):
+        """The legal bases a reader is shown: when ``public``, none on an unpublished law."""
+        return self.filter(law__publication_status=PublicationStatus.PUBLISHED) if public else self
+
     def get_by_natural_key(self, org_type_slug, law_slug):
         return self.get(org_type__slug=org_type_slug, law__slug=law_slug)

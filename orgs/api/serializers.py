@@ -1,6 +1,8 @@
 import copy
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -72,14 +74,64 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return row.law.title if law_shown(self.context, row.law) else None
 
 
+@dataclass(frozen=True)
+class EvidenceFact:
+    """What a type's summary needs of one evidence row."""
+
+    sub_condition: str  # its code
+    order: tuple  # (feature order, sub-condition order): the method's order
+    feature: str  # the feature's code
+    law_id: int
+    law_shown: bool  # whether this reader may be told which law it is
+
+
 @dataclass
 class Landscape:
-    """What a type shows: all its visible rows, or only those whose law was in force on ``as_of``."""
+    """
+    What a type shows: all its visible rows, or only those whose law was in
+    force on ``as_of``. ``evidence`` holds the model instances the detail
+    shows; lists, which show no evidence rows, leave it empty.
+    """
 
-    evidence: list
-    legal_bases: list
     classification: str
     features_met: int
+    sub_conditions: list
+    laws: list
+    evidence: list = dataclass_field(default_factory=list)
+
+
+def summarize(facts, basis_law_ids, stored, in_force=None, feature_codes=()):
+    """
+    A type's ``Landscape`` from its evidence facts and the laws of its legal
+    bases (already narrowed to those shown). ``stored`` is its stored
+    ``(classification, features_met)``; with ``in_force`` (a set of law ids)
+    only the rows on those laws count and the pure rule classifies them.
+    """
+    if in_force is None:
+        classification, features_met = stored
+    else:
+        facts = [fact for fact in facts if fact.law_id in in_force]
+        basis_law_ids = [law_id for law_id in basis_law_ids if law_id in in_force]
+        result = rule.classify((fact.feature for fact in facts), feature_codes)
+        classification, features_met = result.classification, result.features_met
+    order = {}
+    for fact in facts:
+        order.setdefault(fact.sub_condition, fact.order)
+    laws = set(basis_law_ids) | {fact.law_id for fact in facts if fact.law_shown}
+    return Landscape(classification, features_met, sorted(order, key=order.__getitem__), sorted(laws))
+
+
+class OrganizationTypeListSerializer(serializers.ListSerializer):
+    """
+    Serializes a page of types with their evidence and legal bases read for the
+    whole page at once as plain values (two queries), instead of prefetched
+    model instances per row: the same output, a fraction of the work.
+    """
+
+    def to_representation(self, data):
+        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        self.child.summarize_page(items)
+        return [self.child.to_representation(item) for item in items]
 
 
 class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -99,6 +151,7 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = OrganizationType
+        list_serializer_class = OrganizationTypeListSerializer
         read_only_fields = ["publication_status"]
         fields = [
             "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
@@ -117,19 +170,53 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
             self.context["_feature_codes"] = list(Feature.objects.values_list("code", flat=True))
         return self.context["_in_force_law_ids"]
 
+    def _summarize(self, obj, facts, basis_law_ids):
+        in_force = self._in_force_law_ids()
+        return summarize(
+            facts,
+            basis_law_ids,
+            (obj.classification, obj.features_met),
+            in_force,
+            self.context.get("_feature_codes", ()),
+        )
+
+    def summarize_page(self, items):
+        """Give every type of a list its ``Landscape``, read for the whole page at once."""
+        if not items:
+            return
+        evidence, legal_bases, laws, sub_conditions = OrganizationType.objects.filter(
+            pk__in=[obj.pk for obj in items]
+        ).summary_rows()
+        drafts_visible = self.context.get("drafts_of_laws_visible", False)
+        public = self.context.get("public", True)
+        for obj in items:
+            facts = [
+                EvidenceFact(*sub_conditions[sub_condition_id], law_id, drafts_visible or laws[law_id][1])
+                for sub_condition_id, law_id in evidence[obj.pk]
+            ]
+            # As ``LegalBasis.objects.on_shown_laws``: none on an unpublished law for public readers.
+            bases = [law_id for law_id in legal_bases[obj.pk] if not public or laws[law_id][0]]
+            obj._api_landscape = self._summarize(obj, facts, bases)
+
     def landscape(self, obj):
         cached = getattr(obj, "_api_landscape", None)
         if cached is not None:
             return cached
+        # One type (the detail): its prefetched rows, whose instances the detail shows.
         evidence, legal_bases = list(obj.evidence.all()), list(obj.legal_bases.all())
+        facts = [
+            EvidenceFact(
+                row.sub_condition.code,
+                (row.sub_condition.feature.order, row.sub_condition.order),
+                row.sub_condition.feature.code,
+                row.law_id,
+                law_shown(self.context, row.law),
+            )
+            for row in evidence
+        ]
+        cached = self._summarize(obj, facts, [row.law_id for row in legal_bases])
         in_force = self._in_force_law_ids()
-        if in_force is None:
-            cached = Landscape(evidence, legal_bases, obj.classification, obj.features_met)
-        else:
-            evidence = [row for row in evidence if row.law_id in in_force]
-            legal_bases = [row for row in legal_bases if row.law_id in in_force]
-            result = rule.classify((row.sub_condition.feature.code for row in evidence), self.context["_feature_codes"])
-            cached = Landscape(evidence, legal_bases, result.classification, result.features_met)
+        cached.evidence = evidence if in_force is None else [row for row in evidence if row.law_id in in_force]
         obj._api_landscape = cached
         return cached
 
@@ -144,18 +231,12 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_sub_conditions(self, obj):
         """Codes of the sub-conditions met, in the method's order."""
-        rows = self.landscape(obj).evidence
-        seen = {}
-        for row in rows:
-            seen.setdefault(row.sub_condition.code, (row.sub_condition.feature.order, row.sub_condition.order))
-        return sorted(seen, key=lambda code: seen[code])
+        return self.landscape(obj).sub_conditions
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_laws(self, obj):
         """Ids of the laws the type rests on: its legal bases and the laws cited as evidence."""
-        landscape = self.landscape(obj)
-        evidence_laws = {row.law_id for row in landscape.evidence if law_shown(self.context, row.law)}
-        return sorted({row.law_id for row in landscape.legal_bases} | evidence_laws)
+        return self.landscape(obj).laws
 
     @staticmethod
     def jsonld(item):

@@ -27,8 +27,16 @@ class OrganizationTypeViewSet(PublishableModelViewSet):
     lookup_field = "slug"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
+    def get_queryset(self):
+        if self.action == "list":
+            # Lists read the evidence and legal bases for the whole page as plain values
+            # (``OrganizationTypeListSerializer``), so the rows carry no prefetch.
+            return OrganizationType.objects.visible_to(self.request.user).for_api_list()
+        return super().get_queryset()
+
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "as_of": as_of(self.request)}
+        # ``public``: legal bases on unpublished laws are left out (as ``for_api`` does).
+        return {**super().get_serializer_context(), "as_of": as_of(self.request), "public": not self.can_see_drafts()}
 
 
 class FamilyViewSet(ModelViewSet):

@@ -1,8 +1,11 @@
 """Serializer building blocks shared by the apps' API serializers."""
 
 import copy
+import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -49,11 +52,32 @@ class CiteAsField(serializers.Field):
 extend_schema_field(OpenApiTypes.STR)(CiteAsField)
 
 
+# A key made only of these characters appears in a reversed URL as it is (no quoting).
+_PLAIN_KEY = re.compile(r"[-\w]+", re.ASCII)
+_URL_TEMPLATES = {}
+
+
+def object_path(view_name, kwarg, value):
+    """
+    ``reverse(view_name, kwargs={kwarg: value})``, without resolving the URL
+    patterns again for every row of a list: the first plain key reversed gives
+    the path around the key, which later plain keys are put into.
+    """
+    value = str(value)
+    plain = _PLAIN_KEY.fullmatch(value) is not None
+    where = (view_name, kwarg, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    template = _URL_TEMPLATES.get(where)
+    if template is not None and plain:
+        return template[0] + value + template[1]
+    path = reverse(view_name, kwargs={kwarg: value})
+    if plain and path.count(value) == 1:
+        _URL_TEMPLATES[where] = tuple(path.split(value))
+    return path
+
+
 class ObjectURLField(serializers.HyperlinkedIdentityField):
     """The object's canonical API URL, without the request's ``format`` parameter."""
 
     def get_url(self, obj, view_name, request, format):
-        from django.urls import reverse
-
-        path = reverse(view_name, kwargs={self.lookup_url_kwarg: getattr(obj, self.lookup_field)})
+        path = object_path(view_name, self.lookup_url_kwarg, getattr(obj, self.lookup_field))
         return request.build_absolute_uri(path) if request is not None else path
