@@ -26,7 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from targets import TARGETS  # noqa: E402
+from targets import selected  # noqa: E402
 
 
 def _status_kb(field):
@@ -56,7 +56,7 @@ def stream_memory(client, url):
 def main():
     client = Client()
     results = []
-    for name, resolve in TARGETS:
+    for name, resolve in selected():
         url = resolve()
         row = {"name": name, "url": url}
         if url is None:

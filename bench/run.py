@@ -11,6 +11,8 @@ Environment (all optional):
   BENCH_WARMUP       seconds of warm-up load per target and mode (default 2)
   BENCH_CONNECTIONS  concurrent connections wrk keeps open (default 4)
   BENCH_REDIS_URL    Redis for the response cache (default redis://127.0.0.1:6379/0)
+  BENCH_ONLY         measure only the targets whose name contains one of these comma-separated
+                     words (e.g. BENCH_ONLY="api org-types (100,home"); default: every target
 
 Each target is measured twice: "cached" (anonymous, served from the response
 cache after the warm-up) and "uncached" (the request carries a CSRF cookie,

@@ -6,6 +6,7 @@ database. A target whose URL answers 404 is reported "n/a (not built)".
 """
 
 import datetime
+import os
 
 
 def _country():
@@ -43,3 +44,9 @@ TARGETS = [
 
 # The one target whose memory is measured while it streams.
 CSV_EXPORT = "CSV export (types + evidence)"
+
+
+def selected():
+    """The targets to measure: all, or those whose name contains one of BENCH_ONLY's comma-separated words."""
+    words = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+    return [target for target in TARGETS if not words or any(word in target[0] for word in words)]

@@ -2,7 +2,6 @@ import copy
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,7 +10,7 @@ from countries.models import Country, Law
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice
 from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
-from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
+from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer, law_shown
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -121,17 +120,15 @@ def summarize(facts, basis_law_ids, stored, in_force=None, feature_codes=()):
     return Landscape(classification, features_met, sorted(order, key=order.__getitem__), sorted(laws))
 
 
-class OrganizationTypeListSerializer(serializers.ListSerializer):
+class OrganizationTypeListSerializer(PlannedListSerializer):
     """
     Serializes a page of types with their evidence and legal bases read for the
-    whole page at once as plain values (two queries), instead of prefetched
-    model instances per row: the same output, a fraction of the work.
+    whole page at once as plain values (``summary_rows``), instead of
+    prefetched model instances per row: the same output, a fraction of the work.
     """
 
-    def to_representation(self, data):
-        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+    def before_rows(self, items):
         self.child.summarize_page(items)
-        return [self.child.to_representation(item) for item in items]
 
 
 class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
