@@ -20,7 +20,17 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import ForeignKey, ManyToManyField, QuerySet, TextField
+from django.db import router
+from django.db.models import (
+    CheckConstraint,
+    ForeignKey,
+    ManyToManyField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    UniqueConstraint,
+)
 from import_export import fields, instance_loaders, resources, widgets
 
 from .choices import PublicationStatus
@@ -56,12 +66,29 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         self.field_name, self.noun, self.key_label = _key_of(model)
         super().__init__(model, field=self.field_name, **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def normalise(self, value):
+        """The key as it is looked up: stripped (and upper-cased for ISO codes); None when empty."""
         if value is None or str(value).strip() == "":
             return None
         value = str(value).strip()
-        if self.model is Country:
-            value = value.upper()
+        return value.upper() if self.model is Country else value
+
+    def warm(self, values, chunk=500):
+        """Look up every key in ``values`` at once (a query per ``chunk`` keys) for this import's cache."""
+        cache = _lookups.get()
+        if cache is None:
+            return
+        known = {key for model, key in cache if model is self.model}
+        wanted = sorted({key for key in map(self.normalise, values) if key is not None} - known)
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            for found in self.get_queryset(None, None).filter(**{f"{self.field}__in": part}):
+                cache[(self.model, getattr(found, self.field))] = found
+
+    def clean(self, value, row=None, **kwargs):
+        value = self.normalise(value)
+        if value is None:
+            return None
         cache = _lookups.get()
         key = (self.model, value)
         if cache is not None and key in cache:
@@ -109,6 +136,45 @@ class SingleKeyLoader(instance_loaders.CachedInstanceLoader):
     """Loads every record a file names by its one key column in one query (slug or ISO code)."""
 
 
+class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
+    """
+    Loads every stored record a file names by its key columns (e.g. type, sub-condition
+    and law for evidence) with a query per 500 rows, instead of a query per row. A
+    row whose key names an unknown record is left to ``get_instance``, which reports it.
+    """
+
+    chunk = 500
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        opts = resource._meta.model._meta
+        # Compared by their stored values: a related record by its id.
+        self.columns = [opts.get_field(field.attribute).attname for field in self.fields]
+        self.stored = {}
+        rows = dataset.dict if dataset is not None and dataset.headers else []
+        if not rows or any(field.column_name not in dataset.headers for field in self.fields):
+            return
+        keys = []
+        for row in rows:
+            try:
+                keys.append(self.key(row))
+            except (ValueError, ValidationError):
+                continue
+        for start in range(0, len(keys), self.chunk):
+            part = keys[start : start + self.chunk]
+            lookups = {f"{column}__in": {key[i] for key in part} for i, column in enumerate(self.columns)}
+            for found in self.get_queryset().filter(**lookups):
+                self.stored[tuple(getattr(found, column) for column in self.columns)] = found
+
+    def key(self, row):
+        values = (field.clean(row) for field in self.fields)
+        return tuple(value.pk if isinstance(value, Model) else value for value in values)
+
+    def get_instance(self, row):
+        return self.stored.get(self.key(row))
+
+
 class CuratedResource(resources.ModelResource):
     """Shared behaviour of every curated model's resource (see the module docstring)."""
 
@@ -117,6 +183,7 @@ class CuratedResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+        instance_loader_class = NaturalKeysLoader
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
@@ -182,11 +249,23 @@ class CuratedResource(resources.ModelResource):
         missing = [key for key in keys if key not in headers]
         if missing:
             raise ValueError(f"Missing key column(s) {', '.join(repr(k) for k in missing)}; every row needs it.")
+        rows = dataset.dict
+        # Every related record the file names by natural key, looked up at once, not row by row.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, NaturalKeyWidget) and field.column_name in headers:
+                field.widget.warm(row.get(field.column_name) for row in rows)
+        # The same record twice: compared as the rows will be read (" KR" is "KR", "2020-1-1" is
+        # "2020-01-01"), so that no two rows can write one record.
+        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
         seen = {}
-        for number, row in enumerate(dataset.dict, start=1):
-            key = tuple(str(row.get(k) or "").strip() for k in keys)
+        for number, row in enumerate(rows, start=1):
+            shown_key = tuple(str(row.get(k) or "").strip() for k in keys)
+            try:
+                key = tuple(field.clean(row) for field in key_fields)
+            except (ValueError, ValidationError):
+                key = shown_key  # an unreadable key: its row reports the problem
             if key in seen:
-                shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key, strict=True))
+                shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, shown_key, strict=True))
                 raise ValueError(f"Rows {seen[key]} and {number} have the same key ({shown}); keep one row per record.")
             seen[key] = number
 
@@ -235,15 +314,42 @@ class CuratedResource(resources.ModelResource):
             for f in instance._meta.fields
             if isinstance(f, ForeignKey) and getattr(instance, f.attname) is not None
         }
+        # The record's key columns were looked up (NaturalKeysLoader) and no two rows of the file
+        # share a key (before_import): uniqueness on exactly those columns cannot fail, so it is not
+        # queried again row by row. Every other unique field and constraint still is.
+        key = frozenset(self.fields[name].attribute for name in self.get_import_id_fields())
+        unique_key = {next(iter(key))} if len(key) == 1 and instance._meta.get_field(next(iter(key))).unique else set()
         checks = [lambda: instance.clean_fields(exclude=exclude | found), instance.clean]
         if validate_unique:
-            checks.append(lambda: instance.validate_unique(exclude=exclude | set(errors)))
-        checks.append(lambda: instance.validate_constraints(exclude=exclude | set(errors)))
+            checks.append(lambda: instance.validate_unique(exclude=exclude | set(errors) | unique_key))
+        checks.append(lambda: self.validate_constraints(instance, exclude | set(errors), skip_unique_on=key))
         for check in checks:
             try:
                 check()
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def validate_constraints(instance, exclude, skip_unique_on):
+        """``Model.validate_constraints``, without the unique constraints on exactly ``skip_unique_on``."""
+        using = router.db_for_write(type(instance), instance=instance)
+        errors = {}
+        for model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if isinstance(constraint, UniqueConstraint) and frozenset(constraint.fields) == skip_unique_on:
+                    if constraint.condition is None and not constraint.expressions:
+                        continue
+                if isinstance(constraint, CheckConstraint) and Q(constraint.condition).referenced_base_fields & exclude:
+                    continue  # what Django concludes too, after building a query (FieldError: not checked)
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude, using=using)
+                except ValidationError as exc:
+                    if getattr(exc, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(exc)
+                    else:
+                        errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

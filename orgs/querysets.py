@@ -281,13 +281,13 @@ class EvidenceQuerySet(DataVersionQuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
-        self._reclassify({obj.org_type_id for obj in objs})
+        self.reclassify_types({obj.org_type_id for obj in objs})
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         before = set(self.filter(pk__in=[o.pk for o in objs]).values_list("org_type_id", flat=True))
         result = super().bulk_update(objs, fields, *args, **kwargs)
-        self._reclassify(before | {obj.org_type_id for obj in objs})
+        self.reclassify_types(before | {obj.org_type_id for obj in objs})
         return result
 
     def update(self, **kwargs):
@@ -297,10 +297,11 @@ class EvidenceQuerySet(DataVersionQuerySet):
         if "org_type" in kwargs or "org_type_id" in kwargs:
             target = kwargs.get("org_type_id", kwargs.get("org_type"))
             after = {getattr(target, "pk", target)}
-        self._reclassify(before | after)
+        self.reclassify_types(before | after)
         return result
 
-    def _reclassify(self, org_type_ids, chunk=900):
+    def reclassify_types(self, org_type_ids, chunk=900):
+        """Recompute the stored classification of the types with these ids (see ``reclassify``)."""
         from .models import OrganizationType
 
         # Chunked so that the id list stays under SQLite's bound-parameter limit.

@@ -7,9 +7,12 @@ they are derived from the evidence rows by ``orgs.signals`` (and by
 ``EvidenceQuerySet`` on bulk writes) whenever evidence is imported.
 """
 
+from django.db import transaction
+
 from countries.resources import CuratedResource, SingleKeyLoader
 
 from .models import Evidence, LegalBasis, OrganizationType
+from .signals import reclassify_at_end
 
 
 class OrganizationTypeResource(CuratedResource):
@@ -47,6 +50,12 @@ class LegalBasisResource(CuratedResource):
 class EvidenceResource(CuratedResource):
     parent_attr = "org_type"
     export_order_by = ("org_type__slug", "sub_condition__code", "law__slug")
+
+    def import_data(self, dataset, *args, **kwargs):
+        # The types touched by the file are reclassified once, at its end and in its
+        # transaction, rather than once per evidence row (orgs.signals).
+        with transaction.atomic(), reclassify_at_end():
+            return super().import_data(dataset, *args, **kwargs)
 
     class Meta(CuratedResource.Meta):
         model = Evidence
