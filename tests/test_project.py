@@ -44,3 +44,19 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_production_starts_with_a_key_and_hosts():
     result = _check({"SSE_MAP_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org"})
     assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_config_serves_the_project_and_freezes_startup_objects(monkeypatch):
+    import gc
+    import runpy
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["wsgi_app"] == "sse_map.wsgi"
+    assert config["workers"] == 3
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -1,6 +1,7 @@
 import copy
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import NamedTuple
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -73,8 +74,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return row.law.title if law_shown(self.context, row.law) else None
 
 
-@dataclass(frozen=True)
-class EvidenceFact:
+class EvidenceFact(NamedTuple):
     """What a type's summary needs of one evidence row."""
 
     sub_condition: str  # its code

@@ -63,6 +63,10 @@ _URL_TEMPLATES = {}
 _PLAIN_PATH = re.compile(r"/[-\w/]*", re.ASCII)
 
 
+def _template_key(view_name, kwarg):
+    return (view_name, kwarg, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def object_path(view_name, kwarg, value):
     """
     ``reverse(view_name, kwargs={kwarg: value})``, without resolving the URL
@@ -71,7 +75,7 @@ def object_path(view_name, kwarg, value):
     """
     value = str(value)
     plain = _PLAIN_KEY.fullmatch(value) is not None
-    where = (view_name, kwarg, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    where = _template_key(view_name, kwarg)
     template = _URL_TEMPLATES.get(where)
     if template is not None and plain:
         return template[0] + value + template[1]
@@ -85,16 +89,24 @@ class ObjectURLField(serializers.HyperlinkedIdentityField):
     """The object's canonical API URL, without the request's ``format`` parameter."""
 
     def get_url(self, obj, view_name, request, format):
-        path = object_path(view_name, self.lookup_url_kwarg, getattr(obj, self.lookup_field))
+        value = str(getattr(obj, self.lookup_field))
+        # Within one request, a plain key goes straight into the absolute URL worked out for the
+        # first one: no URL resolving, no parsing, per row of a list.
+        known = getattr(self, "_absolute_template", None)
+        if known is not None and known[0] is request and _PLAIN_KEY.fullmatch(value):
+            return known[1] + value + known[2]
+        path = object_path(view_name, self.lookup_url_kwarg, value)
         if request is None:
             return path
-        if _PLAIN_PATH.fullmatch(path):
-            # What build_absolute_uri() gives for a path it leaves as it is, without parsing it per row.
-            base = getattr(self, "_base", None)
-            if base is None or base[0] is not request:
-                self._base = base = (request, request.build_absolute_uri("/")[:-1])
-            return base[1] + path
-        return request.build_absolute_uri(path)
+        if not _PLAIN_PATH.fullmatch(path):
+            return request.build_absolute_uri(path)
+        # What build_absolute_uri() gives for a path it leaves as it is.
+        url = request.build_absolute_uri("/")[:-1] + path
+        template = _URL_TEMPLATES.get(_template_key(view_name, self.lookup_url_kwarg))
+        if template is not None and _PLAIN_KEY.fullmatch(value):
+            base = url[: len(url) - len(path)]
+            self._absolute_template = (request, base + template[0], template[1])
+        return url
 
 
 # Fields whose representation of a row depends only on the attribute their source names.
