@@ -18,6 +18,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -70,6 +71,8 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Import/export + history with a change reason + the review workflow (see the module docstring)."""
 
     form = ChangeReasonForm
+    # A link typed without a scheme is read as https:// (Django 6's default, and what sources use).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (sse_map/safe_cells.py).
     formats = [SafeCSV, SafeXLSX, base_formats.JSON]
     workflow_fields = ("publication_status", "last_verified", "review_state")
