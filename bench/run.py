@@ -9,7 +9,11 @@ Environment (all optional):
   BENCH_PORT         port gunicorn listens on (default 8105)
   BENCH_DURATION     seconds of measured load per target and mode (default 10)
   BENCH_WARMUP       seconds of warm-up load per target and mode (default 2)
-  BENCH_CONNECTIONS  concurrent connections wrk keeps open (default 4)
+  BENCH_CONNECTIONS  concurrent connections wrk keeps open (default 4: two per worker, so the
+                     workers never wait for work; the throughput rows)
+  BENCH_LATENCY_CONNECTIONS  connections for the extra "uncached, 1 per worker" row (default 2, one
+                     per worker: the workers stay busy but no request queues behind another,
+                     so its percentiles are the request's own latency under full load; "" to skip)
   BENCH_REDIS_URL    Redis for the response cache (default redis://127.0.0.1:6379/0)
   BENCH_ONLY         measure only the targets whose name contains one of these comma-separated
                      words (e.g. BENCH_ONLY="api org-types (100,home"); default: every target
@@ -45,6 +49,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8105"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+LATENCY_CONNECTIONS = os.environ.get("BENCH_LATENCY_CONNECTIONS", "2")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Any cookie of ours makes the response cache step aside; a CSRF cookie costs no query.
 UNCACHED_HEADER = "Cookie: csrftoken=" + "b" * 32
@@ -127,8 +132,9 @@ def ensure_wrk():
     )
 
 
-def wrk(url, seconds, extra_header=None):
-    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "-s", str(HERE / "report.lua")]
+def wrk(url, seconds, extra_header=None, connections=None):
+    connections = connections or CONNECTIONS
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(HERE / "report.lua")]
     if extra_header:
         cmd += ["-H", extra_header]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
@@ -230,11 +236,14 @@ def main():
             static_rps = static["requests"] / (static["duration_us"] / 1e6)
             static["static_rps"] = static_rps
             rows.append((row, "static same size", static, static_rps))
-            for mode, header in (("cached", None), ("uncached", UNCACHED_HEADER)):
+            modes = [("cached", None, None), ("uncached", UNCACHED_HEADER, None)]
+            if LATENCY_CONNECTIONS:
+                modes.append(("uncached, 1/worker", UNCACHED_HEADER, int(LATENCY_CONNECTIONS)))
+            for mode, header, connections in modes:
                 settle(static_url)
                 log(f"  {row['name']} [{mode}] {row['url']}")
-                wrk(base + row["url"], WARMUP, header)
-                result = wrk(base + row["url"], DURATION, header)
+                wrk(base + row["url"], WARMUP, header, connections)
+                result = wrk(base + row["url"], DURATION, header, connections)
                 result["static_rps"] = static_rps
                 rows.append((row, mode, result, result["requests"] / (result["duration_us"] / 1e6)))
     finally:
@@ -244,11 +253,12 @@ def main():
 
     print(
         f"\nSSE Map benchmark: scale {SCALE} on PostgreSQL, gunicorn 2 sync workers, wrk 1 thread "
-        f"{CONNECTIONS} connections, {DURATION}s per row, response cache in Redis. 'vs static' compares with a "
-        "static file of the same size served by the same server just before. SQL = queries per request.\n"
+        f"{CONNECTIONS} connections ('uncached, 1/worker': {LATENCY_CONNECTIONS or '-'}), {DURATION}s per row, "
+        "response cache in Redis. 'vs static' compares with a static file of the same size served by the same "
+        "server just before. SQL = queries per request.\n"
     )
     header = (
-        f"{'target':36} {'mode':16} {'bytes':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'target':36} {'mode':18} {'bytes':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'vs static':>9} {'SQL@1':>6} {f'SQL@{SCALE}':>8} {'errors':>6}"
     )
     print(header)
@@ -259,14 +269,14 @@ def main():
             continue
         q1 = qn = ratio = "-"
         if mode != "static same size":
-            key = "queries_hit" if mode == "cached" else "queries_miss"
+            key = "queries_hit" if mode == "cached" else "queries_miss"  # both uncached modes miss
             qn = str(row[key])
             if scale1 and scale1.get(row["name"], {}).get("status") == 200:
                 q1 = str(scale1[row["name"]][key])
             ratio = f"{rps / result['static_rps']:.0%}" if result["static_rps"] else "-"
         errors = result["socket_errors"] + result["status_errors"]
         print(
-            f"{row['name']:36} {mode:16} {row['bytes']:>9} {rps:8.0f} {fmt_ms(result['p50_us']):>7} "
+            f"{row['name']:36} {mode:18} {row['bytes']:>9} {rps:8.0f} {fmt_ms(result['p50_us']):>7} "
             f"{fmt_ms(result['p95_us']):>7} {fmt_ms(result['p99_us']):>7} {ratio:>9} {q1:>6} {qn:>8} {errors:>6}"
         )
     for row in probed:

@@ -49,7 +49,8 @@ def latest_update(data):
                 latest = moment
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
         elif isinstance(item, list):
-            stack.extend(item)
+            # Only what may hold a date goes on the stack: not the ids and codes lists are made of.
+            stack.extend(v for v in item if isinstance(v, dict | list))
     return latest
 
 
