@@ -17,6 +17,8 @@ responses alike.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -25,7 +27,7 @@ from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 
-from .version import CACHE_ALIAS, data_version_and
+from .version import CACHE_ALIAS, WATCH, data_version_and
 
 _CREDENTIAL_COOKIES = None
 
@@ -107,6 +109,73 @@ class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
         return result
 
 
+class LocalResponses:
+    """
+    This process's copies of recently served responses, least recently used first out,
+    at most ``max_bytes`` of content. Entries carry their data-version stamp and are only
+    served while it equals the current version, like the shared ones.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, stamped):
+        size = len(stamped[3])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[3])
+            self.entries[key] = stamped
+            self.size += size
+            while self.size > self.max_bytes:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped[3])
+
+
+_LOCAL = None
+
+
+def local_responses():
+    global _LOCAL
+    if _LOCAL is None or _LOCAL.max_bytes != settings.RESPONSE_CACHE_LOCAL_BYTES:
+        _LOCAL = LocalResponses(settings.RESPONSE_CACHE_LOCAL_BYTES)
+    return _LOCAL
+
+
+def version_and_response(key):
+    """
+    The current data version and the response stored under ``key`` (or None).
+
+    With Redis and its version watch (``caching.version.VersionWatch``), the version is
+    this process's copy and a response served before comes from this process's memory:
+    no round trip. Otherwise (local memory, or the watch is down) version and shared
+    response are read in one round trip, as before.
+    """
+    version = WATCH.current()
+    if version is None:
+        return data_version_and(key)
+    local = local_responses()
+    stored = local.get(key)
+    if stored is not None and stored[0] == version:
+        return version, stored
+    stored = caches[CACHE_ALIAS].get(key)
+    if stored is not None and stored[0] == version:
+        local.put(key, stored)
+    return version, stored
+
+
 class AnonymousCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,7 +184,7 @@ class AnonymousCacheMiddleware:
         if not is_anonymous_read(request):
             return self.get_response(request)
         key = cache_key(request)
-        version, stored = data_version_and(key)
+        version, stored = version_and_response(key)
         if stored is not None and stored[0] == version and not throttled(request):
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
@@ -129,5 +198,7 @@ class AnonymousCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             stamped = (version, response.status_code, dict(response.items()), response.content)
             caches[CACHE_ALIAS].set(key, stamped, settings.RESPONSE_CACHE_SECONDS)
+            if WATCH.version is not None:
+                local_responses().put(key, stamped)
             response["X-Cache"] = "miss"
         return response

@@ -13,13 +13,21 @@ responses, and again when the transaction commits, because between the two a
 concurrent request may have cached the old rows under the first new version.
 """
 
+import logging
+import os
+import threading
+import time
 import uuid
 
 from django.core.cache import caches
 from django.db import transaction
 
 VERSION_KEY = "sse-map:data-version"
+# Every bump is also announced here (Redis pub/sub), so processes need not read the version per request.
+VERSION_CHANNEL = "sse-map:data-version-bumped"
 CACHE_ALIAS = "default"
+
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -46,9 +54,109 @@ def data_version_and(key):
     return version, found.get(key)
 
 
+def is_redis(cache) -> bool:
+    """Whether ``cache`` is django-redis (shared by every process), not a per-process cache."""
+    return hasattr(getattr(cache, "client", None), "get_client")
+
+
 def bump_data_version() -> None:
-    """Give the data a new version now."""
-    _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Give the data a new version now (on Redis: and announce it, in one transaction)."""
+    cache, version = _cache(), uuid.uuid4().hex
+    if not is_redis(cache):
+        cache.set(VERSION_KEY, version, timeout=None)
+        return
+    pipe = cache.client.get_client(write=True).pipeline(transaction=True)
+    pipe.set(cache.make_key(VERSION_KEY), cache.client.encode(version))
+    pipe.publish(cache.make_key(VERSION_CHANNEL), b"bumped")
+    pipe.execute()
+    WATCH.forget()
+
+
+class VersionWatch:
+    """
+    This process's copy of the data version, kept current by Redis pub/sub.
+
+    Every bump is announced on ``VERSION_CHANNEL`` in the same transaction as
+    the new version is written. The process subscribes (and waits for Redis to
+    confirm) before it first reads the version, so no bump can fall between;
+    each request then drains the subscription with a non-blocking read, and
+    any message makes it read the version again. A request that starts after a
+    bump was written therefore sees it, without a round trip to Redis per
+    request. If the subscription drops (redis-py reconnects it by itself,
+    losing what was announced meanwhile) or anything fails, ``current()``
+    answers None and the caller reads the version itself, as without a watch;
+    the next request subscribes afresh. The copy is also re-read every
+    ``max_age`` seconds, which bounds how long a silently broken connection
+    could go unnoticed.
+    """
+
+    max_age = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pid = None
+        self.pubsub = None
+        self.version = None
+        self.read_at = 0.0
+        self.reconnected = False
+
+    def _on_connect(self, connection):
+        # redis-py reconnects a dropped subscription by itself: bumps sent meanwhile were lost.
+        self.reconnected = True
+
+    def forget(self):
+        with self.lock:
+            self.version = None
+
+    def _drop(self):
+        pubsub, self.pubsub, self.version = self.pubsub, None, None
+        if pubsub is not None and self.pid == os.getpid():
+            try:
+                pubsub.close()
+            except Exception:  # noqa: BLE001 - a broken connection is what is being dropped
+                pass
+
+    def _subscribe(self, cache):
+        pubsub = cache.client.get_client(write=False).pubsub()
+        pubsub.subscribe(cache.make_key(VERSION_CHANNEL))
+        deadline = time.monotonic() + 2.0
+        while True:
+            message = pubsub.get_message(timeout=max(0.0, deadline - time.monotonic()))
+            if message is not None and message["type"] == "subscribe":
+                self.reconnected = False
+                pubsub.connection.register_connect_callback(self._on_connect)
+                return pubsub
+            if time.monotonic() >= deadline:
+                pubsub.close()
+                raise TimeoutError("Redis did not confirm the subscription to data-version bumps.")
+
+    def current(self):
+        """The current data version, or None when there is no watch (not Redis, or it failed)."""
+        cache = _cache()
+        if not is_redis(cache):
+            return None
+        with self.lock:
+            if self.pid != os.getpid():  # a forked worker: the parent's connection is not ours
+                self.pubsub, self.version, self.pid = None, None, os.getpid()
+            try:
+                if self.pubsub is None:
+                    self.pubsub = self._subscribe(cache)
+                    self.version = None
+                while self.pubsub.get_message(timeout=0.0) is not None:
+                    self.version = None
+                if self.reconnected:
+                    raise ConnectionError("the subscription was re-established; bumps may have been missed")
+                now = time.monotonic()
+                if self.version is None or now - self.read_at > self.max_age:
+                    self.version, self.read_at = data_version(), now
+                return self.version
+            except Exception as exc:  # noqa: BLE001 - any failure: no watch, the caller reads the version itself
+                logger.warning("Data-version watch stopped (%s); reading the version per request.", exc)
+                self._drop()
+                return None
+
+
+WATCH = VersionWatch()
 
 
 def bump_on_commit(using=None) -> None:
