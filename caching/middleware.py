@@ -8,8 +8,11 @@ that set no cookie and are not marked private are stored; streaming
 responses (exports) pass through. Invalidation is exact: every write to
 curated data bumps the data version (``caching.version``); a stored response
 is served only while its stamp equals the current version, so nobody is
-served a response from before the write. Version and response are read in
-one round trip; a stale entry is overwritten by the next miss.
+served a response from before the write. With Redis, each process keeps the
+version current through the pub/sub announcement of every bump, and keeps the
+responses it served last in its own memory (``version_and_response``), so a
+hit costs no round trip; otherwise version and response are read in one round
+trip. A stale entry is overwritten by the next miss.
 
 The stored headers include an ``ETag``; ``ConditionalGetMiddleware`` (placed
 before this one) answers ``If-None-Match`` with 304 for cached and fresh
