@@ -219,8 +219,10 @@ class Law(PublishableModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(enacted_on__isnull=True) | Q(enacted_on__year__gte=MIN_YEAR),
+                condition=Q(enacted_on__isnull=True)
+                | (Q(enacted_on__year__gte=MIN_YEAR) & Q(enacted_on__year__lte=MAX_YEAR)),
                 name="law_enacted_on_in_range",
+                violation_error_message=f"The enactment date must fall between {MIN_YEAR} and {MAX_YEAR}.",
             ),
         ]
         indexes = [models.Index(fields=["country", "kind", "status"])]

@@ -39,6 +39,17 @@ def test_out_of_range_years_are_rejected_by_the_database(year):
         StatisticFactory(year=year)
 
 
+@pytest.mark.parametrize("day", [datetime.date(1799, 12, 31), datetime.date(2101, 1, 1)])
+def test_an_enactment_date_out_of_range_is_rejected_by_the_database(day):
+    law = LawFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Law.objects.filter(pk=law.pk).update(enacted_on=day)
+    law.enacted_on = day
+    with pytest.raises(ValidationError) as excinfo:
+        law.full_clean()
+    assert "between 1800 and 2100" in str(excinfo.value)
+
+
 def test_out_of_range_years_are_rejected_by_validation():
     with pytest.raises(ValidationError):
         StatisticFactory.build(year=1500, country=CountryFactory(), source=SourceFactory()).full_clean()
