@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from sse_map.concurrency import VersionCheckedForm
@@ -67,10 +69,25 @@ def may_publish(request, model):
     return services.can_publish(request.user, model)
 
 
+class SizedImportForm(ImportForm):
+    """The admin's import form, refusing a file over ``SSE_MAP_IMPORT_MAX_BYTES`` (as the commands do)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.SSE_MAP_IMPORT_MAX_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size:,} bytes, over the {limit:,}-byte limit for an import "
+                "(SSE_MAP_IMPORT_MAX_BYTES); split it into smaller files."
+            )
+        return upload
+
+
 class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Import/export + history with a change reason + the review workflow (see the module docstring)."""
 
     form = ChangeReasonForm
+    import_form_class = SizedImportForm
     # A link typed without a scheme is read as https:// (Django 6's default, and what sources use).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (sse_map/safe_cells.py).

@@ -380,3 +380,18 @@ def test_every_curated_admin_page_renders(client, curated, editor, model_name):
         assert client.get(reverse(f"admin:{app_label}_{name}_history", args=[obj.pk])).status_code == 200
         assert client.get(reverse(f"admin:{app_label}_{name}_export")).status_code == 200
     assert client.get(reverse(f"admin:{app_label}_{name}_change", args=[obj.pk])).status_code == 200
+
+
+def test_admin_import_refuses_a_file_over_the_size_limit(client, curated, editor, settings):
+    """The admin's upload has the commands' limit (SSE_MAP_IMPORT_MAX_BYTES): refused, named, nothing read."""
+    settings.SSE_MAP_IMPORT_MAX_BYTES = 100
+    client.force_login(editor)
+    rows = "".join(f"D{i},Land {i},land-{i},east_asia,1,draft\n" for i in range(10))
+    csv = "code,name,slug,region,phase,publication_status\n" + rows
+    response = _upload(client, "admin:countries_country_import", csv, fmt=_csv_format_index(client))
+    assert response.status_code == 200
+    assert "result" not in response.context or response.context["result"] is None
+    errors = response.context["form"].errors["import_file"]
+    assert f"is {len(csv.encode()):,} bytes, over the 100-byte limit" in errors[0]
+    assert "SSE_MAP_IMPORT_MAX_BYTES" in errors[0]
+    assert not Country.objects.filter(slug__startswith="land-").exists()
