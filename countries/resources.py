@@ -18,6 +18,7 @@ databases. ``CuratedResource`` gives every resource the same behaviour:
 from __future__ import annotations
 
 from contextvars import ContextVar
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import router
@@ -147,7 +148,7 @@ class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        self.fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.fields = resource.key_fields
         opts = resource._meta.model._meta
         # Compared by their stored values: a related record by its id.
         self.columns = [opts.get_field(field.attribute).attname for field in self.fields]
@@ -245,7 +246,7 @@ class CuratedResource(resources.ModelResource):
                 f"Unknown column(s) {', '.join(repr(h) for h in unknown)}; this file's columns are: "
                 f"{', '.join(expected)}."
             )
-        keys = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        keys = [field.column_name for field in self.key_fields]
         missing = [key for key in keys if key not in headers]
         if missing:
             raise ValueError(f"Missing key column(s) {', '.join(repr(k) for k in missing)}; every row needs it.")
@@ -256,18 +257,26 @@ class CuratedResource(resources.ModelResource):
                 field.widget.warm(row.get(field.column_name) for row in rows)
         # The same record twice: compared as the rows will be read (" KR" is "KR", "2020-1-1" is
         # "2020-01-01"), so that no two rows can write one record.
-        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
         seen = {}
         for number, row in enumerate(rows, start=1):
             shown_key = tuple(str(row.get(k) or "").strip() for k in keys)
             try:
-                key = tuple(field.clean(row) for field in key_fields)
+                key = tuple(field.clean(row) for field in self.key_fields)
             except (ValueError, ValidationError):
                 key = shown_key  # an unreadable key: its row reports the problem
             if key in seen:
                 shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, shown_key, strict=True))
                 raise ValueError(f"Rows {seen[key]} and {number} have the same key ({shown}); keep one row per record.")
             seen[key] = number
+
+    @cached_property
+    def key_fields(self):
+        """The fields that identify a record in a file (``import_id_fields``)."""
+        return [self.fields[name] for name in self.get_import_id_fields()]
+
+    @cached_property
+    def key_attributes(self):
+        return frozenset(field.attribute for field in self.key_fields)
 
     def import_data(self, dataset, *args, **kwargs):
         # One bad row (error or validation error) rolls the whole file back.
@@ -283,8 +292,7 @@ class CuratedResource(resources.ModelResource):
             return super().get_instance(instance_loader, row)
         except ValueError as exc:
             # An unknown natural key in an identifying column: report it on that column.
-            for name in self.get_import_id_fields():
-                field = self.fields[name]
+            for field in self.key_fields:
                 try:
                     field.clean(row)
                 except ValueError as field_exc:
@@ -317,8 +325,8 @@ class CuratedResource(resources.ModelResource):
         # The record's key columns were looked up (NaturalKeysLoader) and no two rows of the file
         # share a key (before_import): uniqueness on exactly those columns cannot fail, so it is not
         # queried again row by row. Every other unique field and constraint still is.
-        key = frozenset(self.fields[name].attribute for name in self.get_import_id_fields())
-        unique_key = {next(iter(key))} if len(key) == 1 and instance._meta.get_field(next(iter(key))).unique else set()
+        key = self.key_attributes
+        unique_key = {name for name in key if len(key) == 1 and instance._meta.get_field(name).unique}
         checks = [lambda: instance.clean_fields(exclude=exclude | found), instance.clean]
         if validate_unique:
             checks.append(lambda: instance.validate_unique(exclude=exclude | set(errors) | unique_key))
