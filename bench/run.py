@@ -80,7 +80,7 @@ def ensure_database(database_url, scale):
     env = django_env(database_url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_dataset", "-v0")
-    expected = scale * 6 * 17  # org types per scale unit: see orgs.synthetic
+    expected = scale * 6 * 17  # org types per scale unit: see bench.synthetic
     count = (
         subprocess.run(
             [

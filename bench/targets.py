@@ -10,13 +10,13 @@ import os
 
 
 def _country():
-    from countries.models import Country
+    from countries.models import Country  # bench/run.py imports this module before it sets Django up
 
     return Country.objects.published().filter(slug__startswith="syn-").order_by("slug").first()
 
 
 def _org_type():
-    from orgs.models import OrganizationType
+    from orgs.models import OrganizationType  # bench/run.py imports this module before it sets Django up
 
     return OrganizationType.objects.public().filter(slug__startswith="syn-").order_by("slug").first()
 

@@ -1,5 +1,6 @@
 """
-Controlled vocabularies shared by the curated records.
+Controlled vocabularies of countries, laws, sources and statistics (the shared ones,
+publication state and verification, are in ``core.choices``).
 
 To extend a vocabulary, add a member to the class below (value in lower
 snake case, stable once published: partners filter on it) and run
@@ -8,25 +9,6 @@ the new value up from here.
 """
 
 from django.db import models
-
-
-class PublicationStatus(models.TextChoices):
-    """Where a curated record stands in the review workflow."""
-
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
-class Verification(models.TextChoices):
-    """How far a fact has been checked against its sources."""
-
-    OFFICIAL = "official", "Confirmed against the official text or regulator"
-    ILO_BRIEF = "ilo_brief", "Confirmed against the ILO country brief"
-    STATUTE = "statute", "Coded from the statute text"
-    SECONDARY = "secondary", "Confirmed in a secondary source"
-    UNVERIFIED = "unverified", "Unverified"
 
 
 class Region(models.TextChoices):

@@ -3,10 +3,11 @@
 import django_filters
 from django.db.models import Q
 
-from sse_map.api.filters import APIFilterSet, CodeListFilter
+from core.api.filters import APIFilterSet, CodeListFilter
+from core.models import MAX_YEAR, MIN_YEAR
 
 from .choices import Indicator, LawKind, LawStatus, Region
-from .models import MAX_YEAR, MIN_YEAR, Country, Law, LawEvent, Source, Statistic
+from .models import Country, Law, LawEvent, Source, Statistic
 
 
 def visible_countries(request):
@@ -93,7 +94,7 @@ class StatisticFilterSet(APIFilterSet):
     org_type = CodeListFilter(
         field_name="org_type__slug",
         to_field_name="slug",
-        queryset=lambda request: _visible_org_types(request),
+        queryset=lambda request: visible_org_types(request),
         help_text="One or several organization type slugs.",
     )
     indicator = django_filters.MultipleChoiceFilter(choices=Indicator.choices)
@@ -106,9 +107,9 @@ class StatisticFilterSet(APIFilterSet):
         fields = ["country", "org_type", "indicator", "year", "year_min", "year_max"]
 
 
-def _visible_org_types(request):
-    from orgs.models import OrganizationType
-
+def visible_org_types(request):
+    """The organization types a reader may filter statistics by (the model is ``orgs``', above this app)."""
+    OrganizationType = Statistic._meta.get_field("org_type").related_model
     if request is None:
         return OrganizationType.objects.public()
     return OrganizationType.objects.visible_to(request.user)

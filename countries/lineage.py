@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps
+
 
 def find_cycle(start, targets: Iterable, successors: Mapping):
     """
@@ -33,8 +35,7 @@ def find_cycle(start, targets: Iterable, successors: Mapping):
 
 def stored_links(key="slug"):
     """{law key: set of law keys it amends or replaces}, from the database (two queries)."""
-    from .models import Law
-
+    Law = apps.get_model("countries", "Law")  # models.py sits above this module: the registry, not an import
     links = defaultdict(set)
     for through in (Law.amends.through, Law.replaces.through):
         for source, target in through.objects.values_list(f"from_law__{key}", f"to_law__{key}"):

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from core.choices import Verification
+from core.models import MAX_YEAR, MIN_YEAR, PublishableModel, TimeStampedModel, year_constraint, year_validators
 
 from .choices import (
     DatePrecision,
@@ -15,11 +17,9 @@ from .choices import (
     LawEventKind,
     LawKind,
     LawStatus,
-    PublicationStatus,
     Region,
     ResearchPhase,
     SourceKind,
-    Verification,
 )
 from .querysets import (
     CountryQuerySet,
@@ -29,53 +29,6 @@ from .querysets import (
     StatisticQuerySet,
 )
 from .validators import validate_iso_alpha2
-
-# Years a source, a statistic or a law can sensibly carry.
-MIN_YEAR = 1800
-MAX_YEAR = 2100
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True
-
-
-class PublishableModel(TimeStampedModel):
-    """A curated record that the public sees only once it is published."""
-
-    publication_status = models.CharField(
-        max_length=12,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-        db_index=True,
-        help_text="Only published records reach the public site and the anonymous API.",
-    )
-    last_verified = models.DateField(
-        null=True,
-        blank=True,
-        help_text="When an analyst last checked this record against its sources.",
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_published(self):
-        return self.publication_status == PublicationStatus.PUBLISHED
-
-
-def year_constraint(field, name):
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__isnull": True})
-        | Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}),
-        name=name,
-    )
-
-
-year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
 class Source(TimeStampedModel):
@@ -371,7 +324,7 @@ class Revision(models.Model):
     published (``changes``: field name -> proposed value), so the public keeps
     seeing the approved version until an editor approves the change, which
     then writes the values onto the record. Written only by
-    ``countries.services``.
+    ``curation.services``.
     """
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)

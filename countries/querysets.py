@@ -1,61 +1,29 @@
-"""Querysets shared by the public pages, the API and the admin."""
+"""
+Querysets shared by the public pages, the API and the admin.
+
+``models.py`` imports this module, so the models are reached through the app
+registry (``apps.get_model``), never imported here. Organization types belong
+to ``orgs``, which sits above this app: they are counted through Country's
+reverse relation ``org_types``.
+"""
 
 import datetime
 
+from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from caching.querysets import DataVersionQuerySet
+from core.choices import PublicationStatus
+from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
 
-from .choices import (
-    LAW_EVENTS_ENDING_FORCE,
-    LAW_EVENTS_STARTING_FORCE,
-    PublicationStatus,
-)
+from .choices import LAW_EVENTS_ENDING_FORCE, LAW_EVENTS_STARTING_FORCE
 
 
-class NaturalKeyQuerySet(DataVersionQuerySet):
-    """``get_by_natural_key`` for models whose natural key is one field."""
-
-    natural_key_field = "slug"
-
-    def get_by_natural_key(self, key):
-        return self.get(**{self.natural_key_field: key})
-
-    def visible_to(self, user):
-        """Records ``user`` may read; only publishable models hide anything."""
-        return self
-
-
-def can_see_drafts(user, model):
-    """
-    Whether ``user`` may read ``model``'s unpublished records: the view
-    permission, or the change permission (which implies it, as in the admin).
-    """
-    label = f"{model._meta.app_label}.%s_{model._meta.model_name}"
-    return user.has_perm(label % "view") or user.has_perm(label % "change")
-
-
-def is_public(record):
-    """Whether anonymous readers may see ``record``: published, and of a published country."""
-    if record.publication_status != PublicationStatus.PUBLISHED:
-        return False
-    country = getattr(record, "country", None)
-    return country is None or country.publication_status == PublicationStatus.PUBLISHED
-
-
-class PublishableQuerySet(NaturalKeyQuerySet):
-    def published(self):
-        return self.filter(publication_status=PublicationStatus.PUBLISHED)
-
-    def public(self):
-        """What anonymous visitors see; models that hang off a country narrow this further."""
-        return self.published()
-
-    def visible_to(self, user):
-        """Everything for holders of the model's view permission, otherwise ``public()`` only."""
-        return self if can_see_drafts(user, self.model) else self.public()
+def model(name):
+    """A model of this app, from the app registry (see the module docstring)."""
+    return apps.get_model("countries", name)
 
 
 class CountryQuerySet(PublishableQuerySet):
@@ -69,25 +37,27 @@ class CountryQuerySet(PublishableQuerySet):
         Countries with their count of types per classification (published types
         only when ``public``); the boundary geometry only when asked for.
         """
-        from orgs.choices import ClassificationChoice
-
         visible = Q(org_types__publication_status=PublicationStatus.PUBLISHED) if public else Q()
         counts = {
             f"count_{choice}": models.Count("org_types", filter=visible & Q(org_types__classification=choice))
-            for choice in ClassificationChoice.values
+            for choice in self.classifications()
         }
         queryset = self.annotate(count_types=models.Count("org_types", filter=visible), **counts)
         return queryset if with_boundary else queryset.defer("boundary")
+
+    def org_type_model(self):
+        """The organization type model, behind Country's reverse relation ``org_types``."""
+        return self.model._meta.get_field("org_types").related_model
+
+    def classifications(self):
+        """The classification values an organization type can carry, in their order."""
+        return [value for value, _ in self.org_type_model()._meta.get_field("classification").choices]
 
     def with_landscape_counts(self):
         """
         Annotate the public counts the home page, the map and the compare page show:
         ``n_types``, ``n_sseoe``, ``n_pho``, ``n_outside`` and ``n_laws``.
         """
-        from orgs.models import OrganizationType
-
-        from .models import Law
-
         def count(queryset, **filters):
             rows = (
                 queryset.filter(country=OuterRef("pk"), **filters)
@@ -98,14 +68,9 @@ class CountryQuerySet(PublishableQuerySet):
             )
             return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
-        types = OrganizationType.objects.published()
-        return self.annotate(
-            n_types=count(types),
-            n_sseoe=count(types, classification="sseoe"),
-            n_pho=count(types, classification="pho"),
-            n_outside=count(types, classification="outside"),
-            n_laws=count(Law.objects.published()),
-        )
+        types = self.org_type_model().objects.published()
+        by_classification = {f"n_{choice}": count(types, classification=choice) for choice in self.classifications()}
+        return self.annotate(n_types=count(types), **by_classification, n_laws=count(model("Law").objects.published()))
 
 
 class SourceQuerySet(NaturalKeyQuerySet):
@@ -137,8 +102,7 @@ class LawQuerySet(PublishableQuerySet):
 
     def for_api(self, *, public=True):
         """Laws with what the API shows of them, in a fixed number of queries."""
-        from .models import Law, LawEvent
-
+        Law, LawEvent = model("Law"), model("LawEvent")
         related = Law.objects.public() if public else Law.objects.all()
         return self.select_related("country", "source").prefetch_related(
             models.Prefetch("amends", queryset=related.order_by("pk")),
@@ -154,10 +118,8 @@ class LawQuerySet(PublishableQuerySet):
         before ``day`` that starts or ends force (see ``LawEventKind``) must be
         a starting one. Bills and laws with no such event are never in force.
         """
-        from .models import LawEvent
-
         last_kind = (
-            LawEvent.objects.filter(
+            model("LawEvent").objects.filter(
                 law=OuterRef("pk"),
                 date__lte=day,
                 kind__in=LAW_EVENTS_STARTING_FORCE | LAW_EVENTS_ENDING_FORCE,
@@ -171,10 +133,8 @@ class LawQuerySet(PublishableQuerySet):
 
     def with_timeline(self):
         """Laws with their source and dated events (and each event's cause and source)."""
-        from .models import LawEvent
-
         return self.select_related("country", "source").prefetch_related(
-            Prefetch("events", queryset=LawEvent.objects.select_related("related_law__country", "source"))
+            Prefetch("events", queryset=model("LawEvent").objects.select_related("related_law__country", "source"))
         )
 
 

@@ -1,11 +1,13 @@
-"""A country's or a law's dated steps, merged into one chronological list for the pages."""
+"""A country's or a law's dated steps, merged into one chronological list (``public`` renders it)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from .choices import DatePrecision, LawEventKind, Verification
+from core.choices import Verification
+
+from .choices import LawEventKind
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,3 @@ def law_entries(law) -> list[TimelineEntry]:
 def timeline(laws) -> list[TimelineEntry]:
     entries = [entry for law in laws for entry in law_entries(law)]
     return sorted(entries, key=lambda e: (e.date, e.law.title, e.kind))
-
-
-def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
-    """'2012', 'March 2012' or '1 March 2012', as much as the precision says is known."""
-    if day is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(day.year)
-    if precision == DatePrecision.MONTH:
-        return day.strftime("%B %Y")
-    return f"{day.day} {day.strftime('%B %Y')}"

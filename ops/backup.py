@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
-from countries.dataset import default_paths
+from curation.dataset import default_paths
 
 
 class BackupError(Exception):

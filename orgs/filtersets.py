@@ -3,9 +3,9 @@
 import django_filters
 from django.db.models import Q
 
+from core.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
 from countries.filtersets import country_filter
 from countries.models import Country, Law
-from sse_map.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
 
 from .choices import ClassificationChoice
 from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from countries.choices import Verification
-from countries.models import PublishableModel, TimeStampedModel
+from core.choices import Verification
+from core.models import PublishableModel, TimeStampedModel
 
 from . import classification as rule
 from .choices import ClassificationChoice, SuggestionStatus

@@ -1,13 +1,29 @@
-"""Querysets shared by the public pages, the API and the admin."""
+"""
+Querysets shared by the public pages, the API and the admin.
+
+``models.py`` imports this module, so this app's models are reached through the
+app registry (``model(name)``), never imported here; laws come from
+``countries``, below this app.
+"""
 
 from collections import Counter, defaultdict
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.db.models.functions import RowNumber
 
 from caching.querysets import DataVersionQuerySet
-from countries.choices import PublicationStatus
-from countries.querysets import NaturalKeyQuerySet, PublishableQuerySet
+from core.choices import PublicationStatus
+from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
+from countries.models import Law
+
+from . import classification as rule
+
+
+def model(name):
+    """A model of this app, from the app registry (see the module docstring)."""
+    return apps.get_model("orgs", name)
 
 # Long text columns of records joined to API rows that the API does not show there.
 API_UNSHOWN_TEXTS = {
@@ -44,7 +60,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
 
     def with_evidence(self):
         """Everything a type's page or detail endpoint shows, in a fixed number of queries."""
-        from .models import Evidence, LegalBasis
+        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
 
         return self.select_related("country", "family").prefetch_related(
             Prefetch(
@@ -62,7 +78,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         all); when ``public``, legal bases on an unpublished law are left out,
         and serializers mask such a law on an evidence row.
         """
-        from .models import Evidence, LegalBasis
+        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
 
         # The long texts of the joined records are never shown in the API's type rows: not loaded.
         evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source").defer(
@@ -87,9 +103,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         The evidence and legal bases are read as plain values for the whole
         page at once (``summary_rows``), not as model instances per row.
         """
-        from .models import OrganizationType
-
-        own = [f.name for f in OrganizationType._meta.concrete_fields if f.name != "description"]
+        own = [f.name for f in self.model._meta.concrete_fields if f.name != "description"]
         return self.select_related("country", "family").only(*own, "country__code", "family__slug")
 
     def summary_rows(self):
@@ -103,9 +117,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         ``{law_id: (law published, law and its country published)}`` and
         ``{sub_condition_id: (code, (feature order, order), feature code)}``.
         """
-        from countries.models import Law
 
-        from .models import Evidence, LegalBasis, SubCondition
+        Evidence, LegalBasis, SubCondition = model("Evidence"), model("LegalBasis"), model("SubCondition")
 
         ids = self.values("pk")
         evidence, legal_bases = defaultdict(list), defaultdict(list)
@@ -141,11 +154,9 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         Types that existed on ``day``: those resting on a law in force that
         day (as legal basis or evidence), and those resting on no law at all.
         """
-        from django.db.models import Q
 
-        from countries.models import Law
 
-        from .models import Evidence, LegalBasis
+        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
 
         in_force = Law.objects.in_force_on(day).values("pk")
         rests_on = Q(pk__in=LegalBasis.objects.values("org_type")) | Q(pk__in=Evidence.objects.values("org_type"))
@@ -162,10 +173,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         Four queries whatever the number of types; the rule itself is the pure
         ``orgs.classification.classify``.
         """
-        from countries.models import Law
 
-        from . import classification as rule
-        from .models import Evidence, Feature
+        Evidence, Feature = model("Evidence"), model("Feature")
 
         laws = Law.objects.in_force_on(day)
         rows = Evidence.objects.filter(org_type__in=self.values("pk"), law__in=laws.values("pk")).values_list(
@@ -188,7 +197,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         "families": [{"family", "name", "total", "sseoe", "pho", "outside"}]}}``,
         classified as of ``day`` when given. A fixed number of queries.
         """
-        from . import classification as rule
 
         columns = ("country_id", "family__slug", "family__name", "family__order")
         counts = Counter()
@@ -222,7 +230,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         each annotated with ``cell_size``, the number of types in its cell:
         one query, whose size is bounded by the cells, not by the types.
         """
-        from django.db.models.functions import RowNumber
 
         cell = [models.F("family_id"), models.F("country_id")]
         return self.annotate(
@@ -236,8 +243,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         in a fixed number of queries (not two per type); write only the types
         whose classification changed. Returns how many changed.
         """
-        from . import classification as rule
-        from .models import Evidence, Feature
+        Evidence, Feature = model("Evidence"), model("Feature")
 
         features = list(Feature.objects.values_list("code", flat=True))
         met = defaultdict(set)
@@ -259,7 +265,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
 
     def for_listing(self):
         """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
-        from .models import Evidence
+        Evidence = model("Evidence")
 
         return self.select_related("country", "family").prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
@@ -302,7 +308,7 @@ class EvidenceQuerySet(DataVersionQuerySet):
 
     def reclassify_types(self, org_type_ids, chunk=900):
         """Recompute the stored classification of the types with these ids (see ``reclassify``)."""
-        from .models import OrganizationType
+        OrganizationType = model("OrganizationType")
 
         # Chunked so that the id list stays under SQLite's bound-parameter limit.
         ids = sorted(i for i in org_type_ids if i is not None)

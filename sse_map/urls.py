@@ -1,33 +1,30 @@
+"""
+The project's URLs: the admin and the analysts' staff pages, the partners' API under
+``/api/v1/``, and the public pages.
+"""
+
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
-from countries import admin_views
+from core.api.exceptions import not_found
+from curation import views as curation_views
+from curation.api import views as curated
+from curation.api.deletions import DeletionViewSet
+from orgs.api.views import ClassificationViewSet
 
-urlpatterns = [
-    # The analysts' workflow (issue 6): staff pages next to the model admins.
-    path("admin/review/", admin.site.admin_view(admin_views.review_queue), name="admin-review-queue"),
-    path("admin/quality/", admin.site.admin_view(admin_views.quality_dashboard), name="admin-quality"),
-    path("admin/dataset-export/", admin.site.admin_view(admin_views.dataset_export), name="admin-dataset-export"),
-    path("admin/", admin.site.urls),
-    path("", include("countries.urls")),
-    path("", include("orgs.urls")),
-]
-
-# The partners' API (docs/api.md): every app's router under /api/v1/, one root listing them.
-from drf_spectacular.views import (  # noqa: E402
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
-from rest_framework.routers import DefaultRouter  # noqa: E402
-
-from countries.api.urls import router as countries_router  # noqa: E402
-from orgs.api.urls import router as orgs_router  # noqa: E402
-from sse_map.api.deletions import DeletionViewSet  # noqa: E402
-
+# The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
-api_router.registry.extend(countries_router.registry)
-api_router.registry.extend(orgs_router.registry)
+api_router.register("countries", curated.CountryViewSet, basename="country")
+api_router.register("laws", curated.LawViewSet, basename="law")
+api_router.register("statistics", curated.StatisticViewSet, basename="statistic")
+api_router.register("sources", curated.SourceViewSet, basename="source")
+api_router.register("org-types", curated.OrganizationTypeViewSet, basename="org-type")
+api_router.register("families", curated.FamilyViewSet, basename="family")
+api_router.register("features", curated.FeatureViewSet, basename="feature")
+api_router.register("sub-conditions", curated.SubConditionViewSet, basename="sub-condition")
+api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
 
 api_patterns = [
@@ -36,12 +33,20 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *api_router.urls,
 ]
-urlpatterns += [path("api/v1/", include((api_patterns, "api")))]
 
-# Issue 8: a URL under /api/ that matches no endpoint (or a malformed key) is a JSON 404, not HTML.
-# Only paths ending in "/": others get APPEND_SLASH's redirect first, as before.
-from django.urls import re_path  # noqa: E402
-
-from sse_map.api.exceptions import not_found  # noqa: E402
-
-urlpatterns += [re_path(r"^api/[\s\S]*/\Z", not_found, name="api-not-found")]
+urlpatterns = [
+    # The analysts' workflow: staff pages next to the model admins.
+    path("admin/review/", admin.site.admin_view(curation_views.review_queue), name="admin-review-queue"),
+    path("admin/quality/", admin.site.admin_view(curation_views.quality_dashboard), name="admin-quality"),
+    path(
+        "admin/dataset-export/",
+        admin.site.admin_view(curation_views.dataset_export),
+        name="admin-dataset-export",
+    ),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_patterns, "api"))),
+    # A URL under /api/ that matches no endpoint (or a malformed key) is a JSON 404, not HTML.
+    # Only paths ending in "/": others get APPEND_SLASH's redirect first.
+    re_path(r"^api/[\s\S]*/\Z", not_found, name="api-not-found"),
+    path("", include("public.urls")),
+]

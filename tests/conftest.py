@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from countries.dataset import default_paths
+from curation.dataset import default_paths
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from countries.choices import LawEventKind, PublicationStatus, Verification
+from core.choices import PublicationStatus, Verification
+from countries.choices import LawEventKind
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Evidence, Family, LegalBasis, OrganizationType, SubCondition
 

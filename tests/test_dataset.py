@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from countries.choices import PublicationStatus, Verification
+from core.choices import PublicationStatus, Verification
 from countries.models import Country, Law, LawEvent, Statistic
-from countries.quality import ERROR, find_problems
-from countries.summary import country_rows, render_markdown
+from curation.quality import ERROR, find_problems
+from curation.summary import country_rows, render_markdown
 from orgs import classification as rule
 from orgs.models import Evidence, Feature, OrganizationType
 
@@ -206,7 +206,7 @@ def test_every_dataset_record_names_only_fields_its_model_has():
     import yaml
     from django.apps import apps
 
-    from countries.dataset import default_paths
+    from curation.dataset import default_paths
 
     for path in default_paths():
         for index, record in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")), start=1):

@@ -1,10 +1,25 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField
+from core.models import MAX_YEAR, MIN_YEAR
+from core.querysets import can_see_drafts, is_public
 from countries.lineage import cycle_message, find_cycle, stored_links
-from countries.models import MAX_YEAR, MIN_YEAR, Country, Law, LawEvent, Source, Statistic
-from orgs.choices import ClassificationChoice
-from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, law_shown
+from countries.models import Country, Law, LawEvent, Source, Statistic
+
+
+def law_visibility(request):
+    """
+    The serializer context that says whether draft laws may be named to this reader;
+    records that reference a law (events, evidence) mask a draft one for the others.
+    """
+    return {"drafts_of_laws_visible": request is not None and can_see_drafts(request.user, Law)}
+
+
+def law_shown(context, law):
+    """Whether a referenced law may be named to this reader (see ``law_visibility``)."""
+    return law is not None and (context.get("drafts_of_laws_visible") or is_public(law))
+
 
 LEGAL_FORCE = {
     "in_force": "https://schema.org/InForce",
@@ -35,7 +50,10 @@ class SourceDetailSerializer(SourceSerializer):
 @extend_schema_field(
     {
         "type": "object",
-        "properties": {"total": {"type": "integer"}, **{c: {"type": "integer"} for c in ClassificationChoice.values}},
+        "properties": {
+            "total": {"type": "integer"},
+            **{choice: {"type": "integer"} for choice in Country.objects.classifications()},
+        },
         "nullable": True,
     }
 )
@@ -49,7 +67,7 @@ class TypeCountsField(serializers.Field):
         if not hasattr(country, "count_types"):
             return None
         counts = {"total": country.count_types}
-        counts.update({choice: getattr(country, f"count_{choice}") for choice in ClassificationChoice.values})
+        counts.update({choice: getattr(country, f"count_{choice}") for choice in Country.objects.classifications()})
         return counts
 
 

@@ -1,14 +1,27 @@
+"""
+The API's reads of countries, laws, statistics and sources. Writes are added in
+``curation.api.views``, which is what the router serves: every write goes through
+the analysts' workflow.
+"""
+
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from core.api.renderers import CSVRenderer, GeoJSONRenderer, JSONLDRenderer
+from core.api.viewsets import ReadOnlyViewSet
 from countries import filtersets
 from countries.models import Country, Law, Source, Statistic
-from sse_map.api.renderers import CSVRenderer, GeoJSONRenderer, JSONLDRenderer
-from sse_map.api.viewsets import ModelViewSet, PublishableModelViewSet
 
 from . import serializers
 
 
-class CountryViewSet(PublishableModelViewSet):
+class LawVisibilityMixin:
+    """Draft laws referenced from visible records are masked for readers who may not see them."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **serializers.law_visibility(getattr(self, "request", None))}
+
+
+class CountryViewSet(ReadOnlyViewSet):
     """Countries, looked up by ISO 3166-1 alpha-2 code (case-insensitive). ``?format=geojson`` for a map."""
 
     queryset = Country.objects.all()
@@ -36,7 +49,7 @@ class CountryViewSet(PublishableModelViewSet):
         return super().get_object()
 
 
-class LawViewSet(PublishableModelViewSet):
+class LawViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     """Laws and other instruments; ``as_of=YYYY-MM-DD`` keeps those in force that day."""
 
     queryset = Law.objects.all()
@@ -48,7 +61,7 @@ class LawViewSet(PublishableModelViewSet):
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
 
-class StatisticViewSet(PublishableModelViewSet):
+class StatisticViewSet(ReadOnlyViewSet):
     queryset = Statistic.objects.all()
     serializer_class = serializers.StatisticSerializer
     detail_serializer_class = serializers.StatisticDetailSerializer
@@ -57,7 +70,7 @@ class StatisticViewSet(PublishableModelViewSet):
     lookup_field = "slug"
 
 
-class SourceViewSet(ModelViewSet):
+class SourceViewSet(ReadOnlyViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     detail_serializer_class = serializers.SourceDetailSerializer

@@ -1,7 +1,7 @@
 """
 GIN indexes for the API's full-text search (``?search=``) on PostgreSQL.
 
-Each index covers exactly the document ``sse_map.api.filters.search`` builds
+Each index covers exactly the document ``core.api.filters.search`` builds
 from the filterset's ``search_fields`` (same fields, same order, same text
 search configuration), so the search is answered from the index instead of
 computing the document for every row. Other databases get no index.
@@ -9,7 +9,7 @@ computing the document for every row. Other databases get no index.
 
 from django.db import migrations
 
-from sse_map.api.filters import search_index_operation
+from core.api.filters import search_index_operation
 
 INDEXES = [
     ("countries.Country", "country_search_gin", ("name", "local_name", "narrative")),

@@ -7,11 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer
+from countries.api.serializers import law_shown
 from countries.models import Country, Law
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice
 from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
-from sse_map.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer, law_shown
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):

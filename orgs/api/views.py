@@ -1,11 +1,18 @@
+"""
+The API's reads of organization types, the method (features, sub-conditions,
+families) and the classification matrix. Writes are added in
+``curation.api.views``, which is what the router serves.
+"""
+
 from django import forms
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from core.api.renderers import CSVRenderer, JSONLDRenderer
+from core.api.viewsets import ListViewSet, ReadOnlyViewSet
+from countries.api.views import LawVisibilityMixin
 from countries.models import Country
 from orgs import filtersets
 from orgs.models import Family, Feature, OrganizationType, SubCondition
-from sse_map.api.renderers import CSVRenderer, JSONLDRenderer
-from sse_map.api.viewsets import ListViewSet, ModelViewSet, PublishableModelViewSet
 
 from . import serializers
 
@@ -16,7 +23,7 @@ def as_of(request):
     return forms.DateField().clean(raw) if raw else None
 
 
-class OrganizationTypeViewSet(PublishableModelViewSet):
+class OrganizationTypeViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     """Organization types; ``as_of=YYYY-MM-DD`` shows their evidence and classification as of that day."""
 
     queryset = OrganizationType.objects.all()
@@ -39,7 +46,7 @@ class OrganizationTypeViewSet(PublishableModelViewSet):
         return {**super().get_serializer_context(), "as_of": as_of(self.request), "public": not self.can_see_drafts()}
 
 
-class FamilyViewSet(ModelViewSet):
+class FamilyViewSet(ReadOnlyViewSet):
     queryset = Family.objects.all()
     serializer_class = serializers.FamilySerializer
     filterset_class = filtersets.FamilyFilterSet
@@ -47,7 +54,7 @@ class FamilyViewSet(ModelViewSet):
     lookup_field = "slug"
 
 
-class FeatureViewSet(ModelViewSet):
+class FeatureViewSet(ReadOnlyViewSet):
     """The three features, each with its sub-conditions."""
 
     queryset = Feature.objects.all()
@@ -57,7 +64,7 @@ class FeatureViewSet(ModelViewSet):
     lookup_field = "code"
 
 
-class SubConditionViewSet(ModelViewSet):
+class SubConditionViewSet(ReadOnlyViewSet):
     queryset = SubCondition.objects.all()
     serializer_class = serializers.SubConditionSerializer
     filterset_class = filtersets.SubConditionFilterSet

@@ -8,7 +8,7 @@ The two curation roles, with the least permissions each needs.
   or rejecting review requests and deleting curated records.
 
 Publication is guarded by the ``publish_<model>`` permissions and, when
-``SSE_MAP_TWO_PERSON_REVIEW`` is on, by ``countries.services``.
+``SSE_MAP_TWO_PERSON_REVIEW`` is on, by ``curation.services``.
 """
 
 from django.contrib.auth.management import create_permissions

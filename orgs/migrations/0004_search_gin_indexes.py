@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from sse_map.api.filters import search_index_operation
+from core.api.filters import search_index_operation
 
 INDEXES = [
     ("orgs.OrganizationType", "orgtype_search_gin", ("name", "local_name", "description")),

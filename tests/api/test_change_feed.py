@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence

@@ -2,7 +2,7 @@
 
 import pytest
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from orgs.models import Family
 from tests.factories import (
     CountryFactory,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from tests.factories import CountryFactory, OrganizationTypeFactory, give_evidence
 
 from .helpers import API, keys, results

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from countries.choices import LawKind, LawStatus, PublicationStatus
+from core.choices import PublicationStatus
+from countries.choices import LawKind, LawStatus
 from countries.models import LawEvent
 from tests.factories import CountryFactory, LawFactory, cooperative_law_history
 

@@ -8,9 +8,9 @@ for every reader and on every day.
 import pytest
 from django.urls import reverse
 
-from countries.choices import PublicationStatus
+from core.api.serializers import object_path
+from core.choices import PublicationStatus
 from orgs.models import LegalBasis, OrganizationType
-from sse_map.api.serializers import object_path
 from tests.factories import LawFactory, give_evidence
 
 from .helpers import API, results

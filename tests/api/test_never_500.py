@@ -2,7 +2,7 @@
 
 import pytest
 
-from sse_map.api.viewsets import COMMON_PARAMETERS
+from core.api.viewsets import COMMON_PARAMETERS
 from sse_map.urls import api_router
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 

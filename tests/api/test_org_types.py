@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from orgs.models import OrganizationType
 from tests.factories import (
     CountryFactory,

@@ -156,7 +156,7 @@ def test_csv_all_rows_streamed_in_order_by_key_chunks(anon, five_laws, monkeypat
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from sse_map.api import viewsets
+    from core.api import viewsets
 
     expected = [r["slug"] for r in anon.get(f"{API}laws/?ordering=-title&page_size=100").json()["results"]]
     assert len(expected) == 5

@@ -2,7 +2,7 @@
 
 import pytest
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from tests.factories import CountryFactory, OrganizationTypeFactory, SourceFactory, StatisticFactory
 
 from .helpers import API, keys, results

@@ -3,10 +3,10 @@ import importlib
 import pytest
 from django.db import connection
 
+from core.api.filters import search
 from countries.filtersets import CountryFilterSet, LawFilterSet, SourceFilterSet, StatisticFilterSet
 from orgs.filtersets import OrganizationTypeFilterSet
 from orgs.models import OrganizationType
-from sse_map.api.filters import search
 
 FILTERSETS = {
     "orgs.OrganizationType": OrganizationTypeFilterSet,

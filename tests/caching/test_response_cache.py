@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from caching.version import data_version
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from countries.models import Country
 from orgs.models import Evidence, OrganizationType, SubCondition
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory

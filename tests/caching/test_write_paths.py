@@ -6,7 +6,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from countries.services import record_publish, record_submit_for_review
+from curation.services import record_publish, record_submit_for_review
 from tests.factories import CountryFactory, SourceFactory
 from tests.workflow.conftest import make_user
 

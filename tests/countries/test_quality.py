@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from countries.quality import ERROR, find_problems
+from curation.quality import ERROR, find_problems
 from tests.factories import EvidenceFactory, LegalBasisFactory, OrganizationTypeFactory, StatisticFactory
 
 pytestmark = pytest.mark.django_db

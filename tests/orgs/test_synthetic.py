@@ -3,10 +3,11 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from countries.choices import LawEventKind, LawStatus, Verification
+from bench.synthetic import UNIT_LAWS, UNIT_STATISTICS, UNIT_TYPES, UNITS_PER_SCALE
+from core.choices import Verification
+from countries.choices import LawEventKind, LawStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Evidence, LegalBasis, OrganizationType
-from orgs.synthetic import UNIT_LAWS, UNIT_STATISTICS, UNIT_TYPES, UNITS_PER_SCALE
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from countries.models import Law
-from countries.workflow_io import export_whole, resource_for, whole_to_bytes
+from curation.formats import export_whole, resource_for, whole_to_bytes
 
 pytestmark = pytest.mark.django_db
 

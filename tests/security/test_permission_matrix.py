@@ -24,7 +24,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from countries.choices import PublicationStatus
+from core.choices import PublicationStatus
 from orgs.models import Feature, SubCondition
 from tests.factories import (
     CountryFactory,

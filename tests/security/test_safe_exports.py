@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.safe_cells import neutralise, restore
 from countries.models import Law, Statistic
-from sse_map.safe_cells import neutralise, restore
 
 pytestmark = pytest.mark.django_db
 

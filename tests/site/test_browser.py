@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from countries.dataset import default_paths
+from curation.dataset import default_paths
 from orgs.models import OrganizationType
 from tests.site.conftest import build_landscape
 

@@ -7,10 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from countries.boundaries import geometries_by_numeric_code, numeric_code, simplify_geometry
-from countries.charts import column_chart, stacked_bar
 from countries.models import Country
-from countries.templatetags.sse_map import local_lang, markdown
-from countries.timeline import format_date
+from public.charts import column_chart, stacked_bar
+from public.templatetags.sse_map import format_date, local_lang, markdown
 
 
 def test_markdown_is_rendered_and_sanitized():

@@ -298,7 +298,7 @@ def test_home_matrix_cell_beyond_the_limit_gives_the_count_and_links_the_country
     client, django_assert_num_queries, landscape
 ):
     """A family cell with more types than the home page names shows their number, linked to the country."""
-    from countries.views import HOME_CELL_TYPES
+    from public.views import HOME_CELL_TYPES
     from tests.factories import OrganizationTypeFactory
 
     country = landscape[0]

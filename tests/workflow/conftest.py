@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 
-from countries.choices import LawEventKind, PublicationStatus, Verification
+from core.choices import PublicationStatus, Verification
+from countries.choices import LawEventKind
 from tests.factories import (
     CountryFactory,
     LawEventFactory,

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from countries import services
-from countries.choices import PublicationStatus as S
+from core.choices import PublicationStatus as S
 from countries.models import Country, Law, Revision, RevisionStatus
+from curation import services
 from orgs.models import Evidence, OrganizationType, Suggestion
 from tests.factories import LawFactory
 
@@ -316,7 +316,7 @@ def test_admin_actions_submit_and_publish(client, curated, analyst, editor):
 
 
 def test_suggestions_are_accepted_or_rejected_with_a_trace(client, curated, analyst):
-    from orgs import services as org_services
+    from curation import services as org_services
 
     keep = Suggestion.objects.create(org_type=curated["org_type"], message="Wrong year.")
     drop = Suggestion.objects.create(law=curated["old"], message="Spam.")

@@ -6,9 +6,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from countries.admin_views import coverage_matrix, months_ago, stale_records
-from countries.choices import PublicationStatus, Verification
+from core.choices import PublicationStatus, Verification
 from countries.models import Law
+from curation.views import coverage_matrix, months_ago, stale_records
 from orgs.models import Evidence, Feature
 
 
@@ -87,7 +87,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_records(curated):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from countries.admin_views import coverage_matrix, stale_records, unverified_on_published
+    from curation.views import coverage_matrix, stale_records, unverified_on_published
     from tests.factories import OrganizationTypeFactory, give_evidence
 
     def count():

@@ -7,7 +7,7 @@ import tablib
 from django.core.management import CommandError, call_command
 
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from countries.workflow_io import RESOURCES, export_whole, import_file_data, resource_for
+from curation.formats import RESOURCES, export_whole, import_file_data, resource_for
 from orgs.models import Evidence, LegalBasis, OrganizationType
 
 ALL_MODELS = [Statistic, Evidence, LegalBasis, OrganizationType, LawEvent, Law, Country, Source]
@@ -216,7 +216,7 @@ def test_classification_is_never_imported_and_follows_imported_evidence(curated,
 
 def test_bulk_evidence_import_keeps_classification_right(curated):
     """A bulk resource (bulk_create) still reclassifies the types it touches."""
-    from orgs.resources import EvidenceResource
+    from curation.resources import EvidenceResource
 
     class BulkEvidenceResource(EvidenceResource):
         class Meta(EvidenceResource.Meta):

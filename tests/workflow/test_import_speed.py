@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from countries.models import Law, LawEvent
-from countries.workflow_io import resource_for
+from curation.formats import resource_for
+from curation.resources import EvidenceResource
 from orgs.models import Evidence, OrganizationType
-from orgs.resources import EvidenceResource
 from orgs.signals import reclassify_at_end
 from tests.factories import OrganizationTypeFactory, give_evidence
 

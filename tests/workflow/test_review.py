@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from countries import services
-from countries.choices import PublicationStatus as S
+from core.choices import PublicationStatus as S
 from countries.models import Country, Law, Revision, RevisionStatus
+from curation import services
 from orgs.models import OrganizationType
 from tests.factories import LawFactory
 

@@ -1,0 +1,81 @@
+"""The OpenAPI schema generator: says truthfully which operations need no credentials."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import permissions
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """
+    Reads are open to anonymous callers under ``DjangoModelPermissionsOrAnonReadOnly``
+    (drf-spectacular only knows ``AllowAny`` and ``IsAuthenticatedOrReadOnly``), so a
+    safe method's security requirements include ``{}``: no credentials needed.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        anon_read = any(
+            isinstance(p, permissions.DjangoModelPermissionsOrAnonReadOnly) for p in self.view.get_permissions()
+        )
+        if anon_read and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+
+# Errors every operation may answer, always as JSON (``APIViewSetMixin.finalize_response``).
+ERROR_STATUSES = {
+    "400": "A parameter or field is invalid; the body names it.",
+    "404": "No such record (or page), or not visible to you.",
+    "406": "The Accept header asks for a format the API does not offer.",
+    "429": "Too many requests; see Retry-After.",
+}
+WRITE_ERROR_STATUSES = {
+    "401": "Credentials are needed for writes.",
+    "403": "Your account lacks the permission for this write.",
+    "409": "The record is in a state that forbids this change, or others depend on it.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "What went wrong: ``detail`` for the request as a whole, or the names of the "
+    "offending parameters or fields with their messages.",
+    "additionalProperties": True,
+}
+
+
+# The other formats reshape the JSON body (core/api/renderers.py), so they get their own schema.
+FORMAT_SCHEMAS = {
+    "text/csv": {"type": "string", "description": "CSV: a header row, then one row per record."},
+    "application/geo+json": {
+        "type": "object",
+        "description": "A GeoJSON FeatureCollection (list) or Feature (detail).",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "enum": ["FeatureCollection", "Feature"]}},
+    },
+    "application/ld+json": {
+        "type": "object",
+        "description": "schema.org JSON-LD: a node, or a list page as ``@graph``.",
+        "required": ["@context"],
+    },
+}
+
+
+def document_errors(result, generator, request, public):
+    """
+    Postprocessing hook: every operation documents its JSON error answers, and
+    the CSV, GeoJSON and JSON-LD bodies their own shapes.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            for code, response in responses.items():
+                if code.startswith("2"):
+                    for media_type, content in response.get("content", {}).items():
+                        if media_type in FORMAT_SCHEMAS:
+                            content["schema"] = FORMAT_SCHEMAS[media_type]
+            statuses = dict(ERROR_STATUSES)
+            if method.upper() not in permissions.SAFE_METHODS:
+                statuses.update(WRITE_ERROR_STATUSES)
+            for code, description in statuses.items():
+                responses.setdefault(code, {"description": description, **error})
+    return result

@@ -1,0 +1,219 @@
+"""The base every API viewset builds on: visibility, strict parameters, formats, caching."""
+
+import io
+
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http import Http404, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.renderers import JSONRenderer
+
+from core.querysets import can_see_drafts
+
+from .citation import cite_as
+from .concurrency import IfMatchMixin, content_etag
+from .renderers import write_csv
+
+# Parameters every endpoint understands besides its filters.
+COMMON_PARAMETERS = {"format", "page", "page_size", "ordering", "all"}
+STREAM_CHUNK = 500
+TRUE_VALUES = {"1", "true", "yes"}
+FALSE_VALUES = {"0", "false", "no"}
+
+ALL_PARAMETER = OpenApiParameter(
+    "all",
+    OpenApiTypes.BOOL,
+    description="With format=csv: every matching row in one streamed file instead of one page.",
+)
+
+
+def latest_update(data):
+    """The latest ``updated_at`` anywhere in a response body, or None."""
+    latest = None
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            value = item.get("updated_at")
+            moment = parse_datetime(value) if isinstance(value, str) else None
+            if moment and (latest is None or moment > latest):
+                latest = moment
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            # Only what may hold a date goes on the stack: not the ids and codes lists are made of.
+            stack.extend(v for v in item if isinstance(v, dict | list))
+    return latest
+
+
+class APIViewSetMixin:
+    """
+    - readers without the model's view permission get ``public()`` records only;
+    - an unknown query parameter, format or ``page_size`` is a 400 naming it;
+    - errors are JSON whatever format was asked for;
+    - GET answers carry ``ETag`` and ``Last-Modified`` and honour conditional requests (304);
+    - ``?format=csv&all=true`` streams every matching row.
+    """
+
+    detail_serializer_class = None
+    # Slugs, codes and ids: a stray byte in the URL is a 404, not a database error.
+    lookup_value_regex = r"[-\w]+"
+
+    def get_serializer_class(self):
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def requested_format(self):
+        renderer = getattr(getattr(self, "request", None), "accepted_renderer", None)
+        return getattr(renderer, "format", None)
+
+    def can_see_drafts(self):
+        return can_see_drafts(self.request.user, self.queryset.model)
+
+    def get_queryset(self):
+        return self.queryset.model.objects.visible_to(self.request.user).for_api(public=not self.can_see_drafts())
+
+    # Parameters -------------------------------------------------------------
+
+    def allowed_query_parameters(self):
+        allowed = set(COMMON_PARAMETERS)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def initial(self, request, *args, **kwargs):
+        self.check_query_size(request)
+        super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+            nul = sorted(name for name, values in request.query_params.lists() if any("\x00" in v for v in values))
+            if nul:
+                raise ValidationError({name: ["Contains a NUL character."] for name in nul})
+            if unknown:
+                known = ", ".join(sorted(self.allowed_query_parameters()))
+                raise ValidationError({name: [f"Unknown parameter; this endpoint takes: {known}."] for name in unknown})
+            if "format" in request.query_params and not request.query_params.get("format"):
+                formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
+                raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
+
+    def check_query_size(self, request):
+        """A query string over SSE_MAP_API_MAX_QUERY_STRING bytes, or with too many fields, is a JSON 400."""
+        limit = settings.SSE_MAP_API_MAX_QUERY_STRING
+        problem = None
+        if len(request.META.get("QUERY_STRING", "")) > limit:
+            problem = f"The query string is over the {limit}-byte limit."
+        else:
+            try:
+                request.query_params  # noqa: B018 - parsing it is the check
+            except TooManyFieldsSent:
+                problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        if problem:
+            # Answer in JSON without parsing the parameters again for ?format=.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            raise ValidationError({"detail": [problem]})
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except (Http404, NotAcceptable):
+            # Answer in JSON whatever went wrong; an unknown ?format= is a 400 naming it.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+            if force or "format" not in request.query_params:
+                raise
+            formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
+            requested = request.query_params.get("format")
+            raise ValidationError({"format": [f"Unknown format {requested!r}; use one of: {formats}."]}) from None
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A stable order for paging: the requested or default order, then the key.
+        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        return queryset.order_by(*ordering, "pk")
+
+    # Responses --------------------------------------------------------------
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["cite_as"] = cite_as
+        return context
+
+    def wants_all_rows(self):
+        raw = self.request.query_params.get("all")
+        if raw is None:
+            return False
+        if raw.lower() not in TRUE_VALUES | FALSE_VALUES:
+            raise ValidationError({"all": [f"Must be true or false; got {raw!r}."]})
+        if raw.lower() in FALSE_VALUES:
+            return False
+        if self.requested_format() != "csv":
+            raise ValidationError({"all": ["Only applies with format=csv; JSON is paged."]})
+        return True
+
+    @extend_schema(parameters=[ALL_PARAMETER])
+    def list(self, request, *args, **kwargs):
+        if self.wants_all_rows():
+            return self.stream_csv()
+        return super().list(request, *args, **kwargs)
+
+    def stream_csv(self):
+        queryset = self.filter_queryset(self.get_queryset())
+
+        def chunks():
+            # The keys in order first (one query), then each chunk by its keys: every chunk
+            # is an index lookup, where OFFSET paging grew slower with each chunk.
+            keys = list(queryset.values_list("pk", flat=True))
+            header = None
+            for start in range(0, len(keys), STREAM_CHUNK):
+                part = keys[start : start + STREAM_CHUNK]
+                position = {pk: i for i, pk in enumerate(part)}
+                objects = sorted(queryset.filter(pk__in=part), key=lambda obj: position[obj.pk])
+                out = io.StringIO()
+                header = write_csv(self.get_serializer(objects, many=True).data, out, header)
+                yield out.getvalue()
+
+        response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
+            if request.accepted_renderer.format not in ("json", "api"):
+                request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
+            response = self.conditional(request, response)
+        return response
+
+    def conditional(self, request, response):
+        response.render()
+        etag = content_etag(response.content)
+        response["ETag"] = etag
+        last_modified = latest_update(getattr(response, "data", None))
+        timestamp = None
+        if last_modified is not None:
+            timestamp = int(last_modified.timestamp())
+            response["Last-Modified"] = http_date(timestamp)
+        return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+
+
+class ReadOnlyViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class WritesMixin(IfMatchMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin):
+    """
+    Writes for a read-only viewset: they need a token (or session) and the model's
+    add/change/delete permission; with ``If-Match`` an edit or deletion of a record
+    changed since is refused (412). Put it first: ``class X(WritesMixin, ReadViewSet)``.
+    """
+
+
+class ListViewSet(APIViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    pass

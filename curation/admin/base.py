@@ -1,0 +1,338 @@
+"""
+Admin building blocks for the curated records: spreadsheet import/export,
+history with a required change reason, and the review workflow.
+
+``CuratedAdmin`` is the base of every curated model's admin. On each edit the
+form asks *why* (the reason is stored on the history row). The publication
+status is never typed: it moves through the actions (submit, publish,
+archive) and the review queue, which call ``curation.services``. Saving an
+edit to a *published* record does not change it: the edit is held as a
+pending change (a review request) and the public keeps seeing the approved
+version until an editor approves it.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.choices import PublicationStatus
+from core.concurrency import VersionCheckedForm
+from core.safe_cells import SafeCSV, SafeXLSX
+from curation import services
+
+WORKFLOW_HELP = (
+    "Drafts are edited freely and reach the public only once published. Use the list's actions to "
+    "submit a draft for review; an editor publishes it from the review queue"
+    "{two_person}. Saving changes to a published record does not change what the public sees: the "
+    "changes are held as a review request and applied when an editor approves them. Evidence, legal "
+    "bases and events of a published record can be changed by editors only."
+)
+
+
+def workflow_help():
+    two_person = (
+        " (two-person review is on: nobody publishes or approves what they submitted themselves)"
+        if services.two_person_review()
+        else ""
+    )
+    return WORKFLOW_HELP.format(two_person=two_person)
+
+
+class ChangeReasonForm(VersionCheckedForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=services.REASON_MAX,
+        help_text="Required on every edit; kept in the record's history (e.g. 'Corrected date from the gazette').",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+
+def is_published(obj):
+    return obj is not None and getattr(obj, "publication_status", None) == PublicationStatus.PUBLISHED
+
+
+def may_publish(request, model):
+    return services.can_publish(request.user, model)
+
+
+class SizedImportForm(ImportForm):
+    """The admin's import form, refusing a file over ``SSE_MAP_IMPORT_MAX_BYTES`` (as the commands do)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.SSE_MAP_IMPORT_MAX_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size:,} bytes, over the {limit:,}-byte limit for an import "
+                "(SSE_MAP_IMPORT_MAX_BYTES); split it into smaller files."
+            )
+        return upload
+
+
+class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """Import/export + history with a change reason + the review workflow (see the module docstring)."""
+
+    form = ChangeReasonForm
+    import_form_class = SizedImportForm
+    # A link typed without a scheme is read as https:// (Django 6's default, and what sources use).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (core/safe_cells.py).
+    formats = [SafeCSV, SafeXLSX, base_formats.JSON]
+    workflow_fields = ("publication_status", "last_verified", "review_state")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Issue 8: say what was wrong with the file in plain words (not just the exception's name).
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                f"The file is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start}; probably "
+                "saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.",
+            )
+        else:
+            form.add_error("import_file", f"The file cannot be read as the chosen format ({type(e).__name__}: {e}).")
+
+    @property
+    def publishable(self):
+        return hasattr(self.model, "publication_status")
+
+    # Forms --------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = copy.deepcopy(form.base_fields["change_reason"])
+        field.required = obj is not None
+        if obj is None:
+            field.help_text = "Optional when creating; 'Created in the admin' by default."
+        form.base_fields["change_reason"] = field
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.publishable:
+            fields += ["publication_status", "review_state"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        moved = {"change_reason", "loaded_version", *(self.workflow_fields if self.publishable else ())}
+        for _, options in fieldsets:
+            options["fields"] = [f for f in options["fields"] if f not in moved]
+        fieldsets = [fs for fs in fieldsets if fs[1]["fields"]]
+        if self.publishable:
+            fieldsets.append(
+                (
+                    "Publication and review",
+                    {"fields": list(self.workflow_fields), "description": workflow_help()},
+                )
+            )
+        # loaded_version: the hidden version check (core.concurrency), rendered whatever the fieldsets.
+        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version"]}))
+        return fieldsets
+
+    @admin.display(description="Review")
+    def review_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "New records start as drafts."
+        revision = services.pending_revision(obj)
+        if revision is None:
+            return "Nothing waiting for review."
+        url = reverse("admin-review-queue")
+        return format_html(
+            '{} by {} on {}: "{}". <a href="{}">Open the review queue</a>.',
+            revision.get_kind_display(),
+            revision.submitted_by or "—",
+            f"{revision.submitted_at:%Y-%m-%d}",
+            revision.reason,
+            url,
+        )
+
+    # Saving -------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
+        if change and self.publishable:
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            if stored.publication_status == PublicationStatus.PUBLISHED:
+                self._propose(request, stored, form, reason)
+                return
+        obj._change_reason = services.short_reason(reason)
+        super().save_model(request, obj, form, change)
+
+    def _propose(self, request, stored, form, reason):
+        fields = services.editable_fields(type(stored))
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        if not values:
+            return  # only inline rows changed: they are saved by save_related
+        request._held_for_review = True
+        try:
+            services.revision_propose(record=stored, user=request.user, values=values, reason=reason)
+        except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+            self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
+            return
+        self.message_user(
+            request,
+            "This record is published, so your change was not applied yet: it waits in the review queue "
+            "for an editor's approval.",
+            messages.WARNING,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_held_for_review", False):
+            # The proposed many-to-many values travel in the review request; the inline rows
+            # (editable on a published record by editors only) are saved as usual.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = services.short_reason(
+            form.cleaned_data.get("change_reason") or f"Edited with {form.instance}"
+        )
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj._history_user = request.user
+            obj.delete()
+        for instance in instances:
+            instance._change_reason = reason
+            instance._history_user = request.user
+            instance.save()
+        formset.save_m2m()
+
+    def response_change(self, request, obj):
+        if getattr(request, "_held_for_review", False):
+            # Not "changed successfully": the record is unchanged until the change is approved.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_held_for_review", False):
+            return [{"changed": {"fields": ["(held for review)"]}}]
+        return super().construct_change_message(request, form, formsets, add)
+
+    # Workflow actions ---------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.publishable:
+            for name in ("submit_for_review", "publish", "archive"):
+                actions.pop(name, None)
+        elif not may_publish(request, self.model):
+            for name in ("publish", "archive"):
+                actions.pop(name, None)
+        return actions
+
+    def _run(self, request, queryset, step, done):
+        run_on_each(self, request, queryset, step, done)
+
+    @admin.action(description="Submit selected drafts for review")
+    def submit_for_review(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda obj: services.record_submit_for_review(
+                record=obj, user=request.user, reason="Submitted from the admin list"
+            ),
+            "submitted for review",
+        )
+
+    @admin.action(description="Publish selected records (in review)")
+    def publish(self, request, queryset):
+        self._run(
+            request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published"
+        )
+
+    @admin.action(description="Archive selected records (withdraw from the public)")
+    def archive(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda obj: services.record_archive(
+                record=obj, user=request.user, reason="Archived from the admin list"
+            ),
+            "archived",
+        )
+
+    actions = ["submit_for_review", "publish", "archive"]
+
+
+def _parent_locked(request, parent):
+    """Rows of a published record are changed by editors only."""
+    return is_published(parent) and not may_publish(request, type(parent))
+
+
+class LockedWhenParentPublishedInline:
+    """An inline (evidence, legal basis, law event) that turns read-only for analysts once its parent is published."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _parent_locked(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _parent_locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _parent_locked(request, obj)
+
+
+class LockedWhenParentPublishedAdmin:
+    """The standalone admin of such rows: same rule, on the row's ``parent_attr``."""
+
+    parent_attr = None
+
+    def _parent(self, obj):
+        return getattr(obj, self.parent_attr, None) if obj is not None else None
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _parent_locked(request, self._parent(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _parent_locked(request, self._parent(obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        parent_attr = self.parent_attr
+
+        class ParentCheckedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                parent = cleaned.get(parent_attr)
+                if _parent_locked(request, parent):
+                    raise ValidationError(
+                        f"'{parent}' is published: only an editor may add or change its rows."
+                    )
+                return cleaned
+
+        return ParentCheckedForm
+
+
+def run_on_each(model_admin, request, queryset, step, done):
+    """Run a workflow ``step`` on each selected object; report refusals one by one and the successes."""
+    ok = 0
+    for obj in queryset:
+        try:
+            step(obj)
+            ok += 1
+        except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+            model_admin.message_user(request, f"{obj}: {_message(exc)}", messages.ERROR)
+    if ok:
+        model_admin.message_user(request, f"{done.capitalize()}: {ok} selected.", messages.SUCCESS)
+
+
+def _message(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)

@@ -1,0 +1,642 @@
+"""
+Spreadsheet import/export (django-import-export) of the curated records.
+
+Files name related records by their natural keys (ISO code, slugs,
+sub-condition codes), never by database ids, so a file moves between
+databases. ``CuratedResource`` gives every resource the same behaviour:
+
+* re-importing an unchanged row changes nothing (``skip_unchanged``);
+* a file with one bad row writes nothing (the whole import is one
+  transaction, rolled back on any error or validation error);
+* errors name the column and say what is wrong in plain words;
+* every row written gets a history row whose reason names the file;
+* someone without the ``publish_<model>`` permission cannot publish,
+  archive or overwrite a published record through a file: published
+  records change only through review (``curation.services``).
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models import (
+    CheckConstraint,
+    ForeignKey,
+    ManyToManyField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    UniqueConstraint,
+)
+from import_export import fields, instance_loaders, resources, widgets
+
+from core.choices import PublicationStatus
+from core.models import MAX_YEAR, MIN_YEAR
+from countries.lineage import cycle_message, find_cycle, stored_links
+from countries.models import Country, Law, LawEvent, Source, Statistic
+from orgs.models import Evidence, LegalBasis, OrganizationType
+from orgs.signals import reclassify_at_end
+
+from .services import short_reason
+
+# The column that identifies a record of each model in a file.
+NATURAL_KEY_FIELDS = {
+    "countries.Country": ("code", "country", "ISO code"),
+    "countries.Source": ("slug", "source", "source slug"),
+    "countries.Law": ("slug", "law", "law slug"),
+    "orgs.OrganizationType": ("slug", "organization type", "organization type slug"),
+    "orgs.Family": ("slug", "family", "family slug"),
+    "orgs.SubCondition": ("code", "sub-condition", "sub-condition code"),
+    "orgs.Feature": ("code", "feature", "feature code"),
+}
+
+
+# Related records found by natural key during one import (per thread/request), so a file
+# naming the same country or source on every row looks each up once.
+_lookups: ContextVar[dict | None] = ContextVar("natural_key_lookups", default=None)
+
+
+def _key_of(model):
+    return NATURAL_KEY_FIELDS[model._meta.label]
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the related record's natural key, with a plain error when it is unknown."""
+
+    def __init__(self, model, **kwargs):
+        self.field_name, self.noun, self.key_label = _key_of(model)
+        super().__init__(model, field=self.field_name, **kwargs)
+
+    def normalise(self, value):
+        """The key as it is looked up: stripped (and upper-cased for ISO codes); None when empty."""
+        if value is None or str(value).strip() == "":
+            return None
+        value = str(value).strip()
+        return value.upper() if self.model is Country else value
+
+    def warm(self, values, chunk=500):
+        """Look up every key in ``values`` at once (a query per ``chunk`` keys) for this import's cache."""
+        cache = _lookups.get()
+        if cache is None:
+            return
+        known = {key for model, key in cache if model is self.model}
+        wanted = sorted({key for key in map(self.normalise, values) if key is not None} - known)
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            for found in self.get_queryset(None, None).filter(**{f"{self.field}__in": part}):
+                cache[(self.model, getattr(found, self.field))] = found
+
+    def clean(self, value, row=None, **kwargs):
+        value = self.normalise(value)
+        if value is None:
+            return None
+        cache = _lookups.get()
+        key = (self.model, value)
+        if cache is not None and key in cache:
+            return cache[key]
+        try:
+            found = self.get_queryset(value, row, **kwargs).get(**{self.field: value})
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"There is no {self.noun} with {self.key_label} '{value}' "
+                "(check the spelling, or import that record first)."
+            ) from None
+        if cache is not None:
+            cache[key] = found
+        return found
+
+
+class NaturalKeysWidget(widgets.ManyToManyWidget):
+    """A many-to-many written as natural keys separated by '|', sorted; unknown keys are an error."""
+
+    def __init__(self, model, **kwargs):
+        self.field_name, self.noun, self.key_label = _key_of(model)
+        super().__init__(model, separator="|", field=self.field_name, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return self.model.objects.none()
+        keys = {k.strip() for k in str(value).split(self.separator) if k.strip()}
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        missing = keys - {getattr(obj, self.field) for obj in found}
+        if missing:
+            raise ValueError(
+                f"There is no {self.noun} with {self.key_label} "
+                f"{', '.join(repr(k) for k in sorted(missing))} (keys are separated by '|')."
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        # order_by(): no join for the model's default ordering; the keys are sorted here.
+        return self.separator.join(sorted(str(k) for k in value.order_by().values_list(self.field, flat=True)))
+
+
+class SingleKeyLoader(instance_loaders.CachedInstanceLoader):
+    """Loads every record a file names by its one key column in one query (slug or ISO code)."""
+
+
+class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
+    """
+    Loads every stored record a file names by its key columns (e.g. type, sub-condition
+    and law for evidence) with a query per 500 rows, instead of a query per row. A
+    row whose key names an unknown record is left to ``get_instance``, which reports it.
+    """
+
+    chunk = 500
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.fields = resource.key_fields
+        opts = resource._meta.model._meta
+        # Compared by their stored values: a related record by its id.
+        self.columns = [opts.get_field(field.attribute).attname for field in self.fields]
+        self.stored = {}
+        rows = dataset.dict if dataset is not None and dataset.headers else []
+        if not rows or any(field.column_name not in dataset.headers for field in self.fields):
+            return
+        keys = []
+        for row in rows:
+            try:
+                keys.append(self.key(row))
+            except (ValueError, ValidationError):
+                continue
+        for start in range(0, len(keys), self.chunk):
+            part = keys[start : start + self.chunk]
+            lookups = {f"{column}__in": {key[i] for key in part} for i, column in enumerate(self.columns)}
+            for found in self.get_queryset().filter(**lookups):
+                self.stored[tuple(getattr(found, column) for column in self.columns)] = found
+
+    def key(self, row):
+        values = (field.clean(row) for field in self.fields)
+        return tuple(value.pk if isinstance(value, Model) else value for value in values)
+
+    def get_instance(self, row):
+        return self.stored.get(self.key(row))
+
+
+class CuratedResource(resources.ModelResource):
+    """Shared behaviour of every curated model's resource (see the module docstring)."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        instance_loader_class = NaturalKeysLoader
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        if isinstance(django_field, ForeignKey):
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=NaturalKeyWidget(django_field.related_model),
+                readonly=readonly,
+            )
+        if isinstance(django_field, ManyToManyField):
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=NaturalKeysWidget(django_field.related_model),
+                readonly=readonly,
+            )
+        if isinstance(django_field, TextField) and django_field.blank:
+            # An empty spreadsheet cell is an empty text, as for CharFields.
+            return fields.Field(
+                attribute=field_name,
+                column_name=field_name,
+                widget=widgets.CharWidget(coerce_to_string=True, allow_blank=True),
+                readonly=readonly,
+            )
+        return super().field_from_django_field(field_name, django_field, readonly)
+
+    def get_queryset(self):
+        # Related records come with the row: the preview's diff renders their natural keys.
+        model = self._meta.model
+        related = [f.name for f in model._meta.fields if isinstance(f, ForeignKey) and f.name in self.fields]
+        return model.objects.select_related(*related)
+
+    # Rows are exported in natural-key order, so two databases holding the same data export the same file.
+    export_order_by = ()
+
+    def filter_export(self, queryset, **kwargs):
+        if isinstance(queryset, QuerySet) and self.export_order_by:
+            queryset = queryset.order_by(*self.export_order_by)
+        return queryset
+
+    # Columns a file may carry that are derived, never read (e.g. a type's classification).
+    ignored_columns = frozenset()
+
+    def before_import(self, dataset, **kwargs):
+        """
+        Refuse, naming them, columns the model does not have (a typo would be ignored
+        silently), a missing key column, and the same key on two rows (the later row
+        would silently win).
+        """
+        super().before_import(dataset, **kwargs)
+        if not len(dataset) or not dataset.headers:
+            return
+        headers = [str(h).strip() if h is not None else "" for h in dataset.headers]
+        expected = [field.column_name for field in self.get_import_fields()]
+        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns]
+        if unknown:
+            raise ValueError(
+                f"Unknown column(s) {', '.join(repr(h) for h in unknown)}; this file's columns are: "
+                f"{', '.join(expected)}."
+            )
+        keys = [field.column_name for field in self.key_fields]
+        missing = [key for key in keys if key not in headers]
+        if missing:
+            raise ValueError(f"Missing key column(s) {', '.join(repr(k) for k in missing)}; every row needs it.")
+        rows = dataset.dict
+        # Every related record the file names by natural key, looked up at once, not row by row.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, NaturalKeyWidget) and field.column_name in headers:
+                field.widget.warm(row.get(field.column_name) for row in rows)
+        # The same record twice: compared as the rows will be read (" KR" is "KR", "2020-1-1" is
+        # "2020-01-01"), so that no two rows can write one record.
+        seen = {}
+        for number, row in enumerate(rows, start=1):
+            shown_key = tuple(str(row.get(k) or "").strip() for k in keys)
+            try:
+                key = tuple(field.clean(row) for field in self.key_fields)
+            except (ValueError, ValidationError):
+                key = shown_key  # an unreadable key: its row reports the problem
+            if key in seen:
+                shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, shown_key, strict=True))
+                raise ValueError(f"Rows {seen[key]} and {number} have the same key ({shown}); keep one row per record.")
+            seen[key] = number
+
+    @cached_property
+    def key_fields(self):
+        """The fields that identify a record in a file (``import_id_fields``)."""
+        return [self.fields[name] for name in self.get_import_id_fields()]
+
+    @cached_property
+    def key_attributes(self):
+        return frozenset(field.attribute for field in self.key_fields)
+
+    def import_data(self, dataset, *args, **kwargs):
+        # One bad row (error or validation error) rolls the whole file back.
+        kwargs["rollback_on_validation_errors"] = True
+        token = _lookups.set({})
+        try:
+            return super().import_data(dataset, *args, **kwargs)
+        finally:
+            _lookups.reset(token)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError as exc:
+            # An unknown natural key in an identifying column: report it on that column.
+            for field in self.key_fields:
+                try:
+                    field.clean(row)
+                except ValueError as field_exc:
+                    raise ValidationError({field.attribute: str(field_exc)}) from exc
+            raise
+
+    # Fields the application derives (never read from a file): not validated row by row.
+    derived_fields = ()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """
+        ``full_clean`` without its per-row queries that prove nothing: a foreign
+        key holding a record was found by ``NaturalKeyWidget`` (or loaded with
+        the stored row) in this import's transaction, so its existence is not
+        queried again; derived fields are not validated (they are recomputed
+        from the evidence). Unique fields and constraints are still checked
+        row by row, so each row's error names what is wrong.
+        """
+        errors = dict(import_validation_errors or {})
+        if not self._meta.clean_model_instances:
+            if errors:
+                raise ValidationError(errors)
+            return
+        exclude = set(errors) | set(self.derived_fields)
+        found = {
+            f.name
+            for f in instance._meta.fields
+            if isinstance(f, ForeignKey) and getattr(instance, f.attname) is not None
+        }
+        # The record's key columns were looked up (NaturalKeysLoader) and no two rows of the file
+        # share a key (before_import): uniqueness on exactly those columns cannot fail, so it is not
+        # queried again row by row. Every other unique field and constraint still is.
+        key = self.key_attributes
+        unique_key = {name for name in key if len(key) == 1 and instance._meta.get_field(name).unique}
+        checks = [lambda: instance.clean_fields(exclude=exclude | found), instance.clean]
+        if validate_unique:
+            checks.append(lambda: instance.validate_unique(exclude=exclude | set(errors) | unique_key))
+        checks.append(lambda: self.validate_constraints(instance, exclude | set(errors), skip_unique_on=key))
+        for check in checks:
+            try:
+                check()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def validate_constraints(instance, exclude, skip_unique_on):
+        """``Model.validate_constraints``, without the unique constraints on exactly ``skip_unique_on``."""
+        using = router.db_for_write(type(instance), instance=instance)
+        errors = {}
+        for model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if isinstance(constraint, UniqueConstraint) and frozenset(constraint.fields) == skip_unique_on:
+                    if constraint.condition is None and not constraint.expressions:
+                        continue
+                if isinstance(constraint, CheckConstraint) and Q(constraint.condition).referenced_base_fields & exclude:
+                    continue  # what Django concludes too, after building a query (FieldError: not checked)
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude, using=using)
+                except ValidationError as exc:
+                    if getattr(exc, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(exc)
+                    else:
+                        errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._status_before_import = None if new else getattr(instance, "publication_status", None)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Many-to-many columns are saved after the row; check their keys now so the row fails as a whole.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors[field.attribute] = [str(exc)]
+        self.check_row(instance, row, errors)
+        errors.update(self._publication_errors(instance, kwargs.get("user")))
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors):
+        """A model's own checks of one row: add messages to ``errors`` ({column: [messages]})."""
+
+    # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
+    parent_attr = None
+
+    def _publication_errors(self, instance, user):
+        if user is None:
+            return {}  # management commands run with the server's authority
+        if self.parent_attr:
+            parent = (
+                getattr(instance, self.parent_attr, None)
+                if getattr(instance, f"{self.parent_attr}_id")
+                else None
+            )
+            popts = type(parent)._meta if parent is not None else None
+            if (
+                parent is not None
+                and parent.publication_status == PublicationStatus.PUBLISHED
+                and not user.has_perm(f"{popts.app_label}.publish_{popts.model_name}")
+            ):
+                return {
+                    self.parent_attr: [
+                        f"The {popts.verbose_name} '{parent}' is published: only an editor may change its "
+                        f"{instance._meta.verbose_name_plural} by file."
+                    ]
+                }
+            return {}
+        if not hasattr(instance, "publication_status"):
+            return {}
+        opts = instance._meta
+        if user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+            return {}
+        before = instance._status_before_import
+        if before in (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED):
+            return {
+                "publication_status": [
+                    f"This {opts.verbose_name} is {before.replace('_', ' ')}: only an editor may change it "
+                    "by file. Propose the change in the admin instead."
+                ]
+            }
+        if instance.publication_status not in (PublicationStatus.DRAFT, before):
+            return {
+                "publication_status": [
+                    "Only an editor may publish or archive; import the row as 'draft' and submit it for review."
+                ]
+            }
+        return {}
+
+    def before_save_instance(self, instance, row, **kwargs):
+        file_name = kwargs.get("file_name") or "a file"
+        instance._change_reason = short_reason(f"Imported from {file_name}")
+        if kwargs.get("user") is not None:
+            instance._history_user = kwargs["user"]
+
+
+class SourceResource(CuratedResource):
+    export_order_by = ("slug",)
+
+    class Meta(CuratedResource.Meta):
+        model = Source
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = ["slug", "title", "publisher", "year", "url", "locator", "kind", "accessed_on", "note"]
+
+
+class CountryResource(CuratedResource):
+    export_order_by = ("code",)
+
+    class Meta(CuratedResource.Meta):
+        model = Country
+        import_id_fields = ["code"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "code",
+            "name",
+            "local_name",
+            "slug",
+            "region",
+            "phase",
+            "narrative",
+            "narrative_sources",
+            "publication_status",
+            "last_verified",
+        ]
+
+
+class LawResource(CuratedResource):
+    """Laws; a law's ``amends``/``replaces`` must name laws earlier in the file or already stored."""
+
+    class Meta(CuratedResource.Meta):
+        model = Law
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug",
+            "country",
+            "title",
+            "local_title",
+            "short_title",
+            "citation",
+            "kind",
+            "status",
+            "enacted_on",
+            "enacted_precision",
+            "summary",
+            "url",
+            "source",
+            "verification",
+            "verification_note",
+            "amends",
+            "replaces",
+            "publication_status",
+            "last_verified",
+        ]
+
+    export_order_by = ("slug",)
+
+    def check_row(self, instance, row, errors):
+        # A date out of range, or a law that amends or replaces itself or closes a loop, is refused by name.
+        if instance.enacted_on and not MIN_YEAR <= instance.enacted_on.year <= MAX_YEAR:
+            # Named on its column, in place of the database constraint's generic message.
+            rest = [m for m in errors.pop("__all__", []) if "law_enacted_on_in_range" not in str(m)]
+            if rest:
+                errors["__all__"] = rest
+            errors["enacted_on"] = [f"Must be a date from {MIN_YEAR} to {MAX_YEAR}."]
+        slug = str(row.get("slug") or "").strip()
+        links = None
+        for field in ("amends", "replaces"):
+            keys = {k.strip() for k in str(row.get(field) or "").split("|") if k.strip()}
+            if not slug or not keys or field in errors:
+                continue
+            links = stored_links() if links is None else links
+            path = find_cycle(slug, sorted(keys), links)
+            if path:
+                errors[field] = [cycle_message(path)]
+
+    def export(self, queryset=None, **kwargs):
+        # Laws another law amends or replaces come first, so the file imports in one pass.
+        queryset = self.get_queryset() if queryset is None else queryset
+        queryset = list(queryset.select_related("country", "source").prefetch_related("amends", "replaces"))
+        by_pk = {law.pk: law for law in queryset}
+        ordered, seen = [], set()
+
+        def visit(law, trail=()):
+            if law.pk in seen or law.pk in trail:
+                return
+            for other in [*law.amends.all(), *law.replaces.all()]:
+                if other.pk in by_pk:
+                    visit(by_pk[other.pk], (*trail, law.pk))
+            seen.add(law.pk)
+            ordered.append(law)
+
+        for law in sorted(queryset, key=lambda law: law.slug):
+            visit(law)
+        return super().export(queryset=ordered, **kwargs)
+
+
+class LawEventResource(CuratedResource):
+    parent_attr = "law"
+
+    class Meta(CuratedResource.Meta):
+        model = LawEvent
+        import_id_fields = ["law", "kind", "date"]
+        fields = [
+            "law",
+            "kind",
+            "date",
+            "date_precision",
+            "related_law",
+            "reference",
+            "note",
+            "source",
+            "verification",
+        ]
+
+    export_order_by = ("law__slug", "date", "kind")
+
+
+class StatisticResource(CuratedResource):
+    class Meta(CuratedResource.Meta):
+        model = Statistic
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug",
+            "country",
+            "org_type",
+            "indicator",
+            "label",
+            "value",
+            "unit",
+            "year",
+            "source",
+            "verification",
+            "note",
+            "publication_status",
+            "last_verified",
+        ]
+
+    export_order_by = ("slug",)
+
+# Organization types, their legal bases and their sub-condition evidence. A type's
+# ``classification`` and ``features_met`` are never read from a file: they are derived from
+# the evidence rows by ``orgs.signals`` (and by ``EvidenceQuerySet`` on bulk writes)
+# whenever evidence is imported.
+
+
+class OrganizationTypeResource(CuratedResource):
+    export_order_by = ("slug",)
+    derived_fields = ("classification", "features_met")
+    ignored_columns = frozenset(derived_fields)
+
+    class Meta(CuratedResource.Meta):
+        model = OrganizationType
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug",
+            "country",
+            "family",
+            "name",
+            "local_name",
+            "description",
+            "legally_institutionalized",
+            "publication_status",
+            "last_verified",
+        ]
+
+
+class LegalBasisResource(CuratedResource):
+    parent_attr = "org_type"
+    export_order_by = ("org_type__slug", "law__slug")
+
+    class Meta(CuratedResource.Meta):
+        model = LegalBasis
+        import_id_fields = ["org_type", "law"]
+        fields = ["org_type", "law", "provision", "note"]
+
+
+class EvidenceResource(CuratedResource):
+    parent_attr = "org_type"
+    export_order_by = ("org_type__slug", "sub_condition__code", "law__slug")
+
+    def import_data(self, dataset, *args, **kwargs):
+        # The types touched by the file are reclassified once, at its end and in its
+        # transaction, rather than once per evidence row (orgs.signals).
+        with transaction.atomic(), reclassify_at_end():
+            return super().import_data(dataset, *args, **kwargs)
+
+    class Meta(CuratedResource.Meta):
+        model = Evidence
+        import_id_fields = ["org_type", "sub_condition", "law"]
+        fields = ["org_type", "sub_condition", "law", "provision", "note", "source", "verification"]

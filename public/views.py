@@ -1,0 +1,470 @@
+"""
+The public pages: home and map, countries, laws, organization types, families,
+the method, search, compare, downloads, sources, and the correction form. The
+querysets they share with the API live on the managers (``querysets.py`` of
+``countries`` and ``orgs``).
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.edit import FormView
+from django_ratelimit.decorators import ratelimit
+
+from core.choices import PublicationStatus
+from countries.models import Country, Law, Source, Statistic
+from countries.timeline import law_entries, timeline
+from orgs.choices import ClassificationChoice
+from orgs.models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
+
+from . import charts
+from .forms import SuggestionForm
+
+# The indicators the map can colour countries by: (key, legend title).
+MAP_INDICATORS = [
+    ("n_types", "Organization types mapped"),
+    ("n_sseoe", "SSEOE types"),
+    ("n_pho", "PHO types"),
+    ("n_laws", "Laws and instruments"),
+]
+
+
+def classification_bar(country, width=300):
+    """Stacked-bar geometry of a country's SSEOE / PHO / outside counts."""
+    return charts.stacked_bar(
+        [
+            (ClassificationChoice.SSEOE, "SSEOE", country.n_sseoe),
+            (ClassificationChoice.PHO, "PHO", country.n_pho),
+            (ClassificationChoice.OUTSIDE, "Outside", country.n_outside),
+        ],
+        width=width,
+    )
+
+
+def family_matrix(families, countries, org_types):
+    """Rows of (family, [types of each country]) for the families that have a type."""
+    cells = defaultdict(list)
+    by_pk = {country.pk: country for country in countries}
+    for org_type in org_types:
+        if org_type.country_id in by_pk:
+            org_type.country = by_pk[org_type.country_id]  # already loaded: no query per cell
+        cells[(org_type.family_id, org_type.country_id)].append(org_type)
+    rows = []
+    for family in families:
+        row = [cells[(family.pk, country.pk)] for country in countries]
+        if any(row):
+            rows.append((family, row))
+    return rows
+
+
+# The home page's family matrix names at most this many types per cell.
+HOME_CELL_TYPES = 3
+
+
+class HomeView(TemplateView):
+    template_name = "public/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = list(Country.objects.published().with_landscape_counts())
+        # A cell lists its types up to HOME_CELL_TYPES; beyond, it links to the country with the count.
+        org_types = (
+            OrganizationType.objects.public()
+            .first_of_each_cell(HOME_CELL_TYPES + 1)
+            .select_related("family")
+            .order_by("name")
+        )
+        for country in countries:
+            country.bar = classification_bar(country)
+        context.update(
+            countries=countries,
+            matrix=family_matrix(Family.objects.all(), countries, org_types),
+            figures={
+                "countries": len(countries),
+                "laws": sum(c.n_laws for c in countries),
+                "types": sum(c.n_types for c in countries),
+                "sseoe": sum(c.n_sseoe for c in countries),
+                "pho": sum(c.n_pho for c in countries),
+            },
+            indicators=MAP_INDICATORS,
+            cell_types=HOME_CELL_TYPES,
+        )
+        return context
+
+
+class MapDataView(ListView):
+    """The published countries' shapes and map indicators, as a GeoJSON FeatureCollection."""
+
+    def get_queryset(self):
+        return Country.objects.published().with_landscape_counts().filter(boundary__isnull=False)
+
+    def render_to_response(self, context, **response_kwargs):
+        features = [
+            {
+                "type": "Feature",
+                "id": country.code,
+                "geometry": country.boundary,
+                "properties": {
+                    "name": country.name,
+                    "local_name": country.local_name,
+                    "url": country.get_absolute_url(),
+                    **{key: getattr(country, key) for key, _ in MAP_INDICATORS},
+                },
+            }
+            for country in context["object_list"]
+        ]
+        data = {
+            "type": "FeatureCollection",
+            "indicators": [{"key": key, "title": title} for key, title in MAP_INDICATORS],
+            "attribution": "Boundaries: Natural Earth (public domain)",
+            "features": features,
+        }
+        return JsonResponse(data, content_type="application/geo+json")
+
+
+def statistic_series(statistics):
+    """Group statistics into series (same indicator, label and unit), each with a column chart."""
+    groups = defaultdict(list)
+    for stat in statistics:
+        groups[(stat.get_indicator_display(), stat.label, stat.unit)].append(stat)
+    series = []
+    for (indicator, label, unit), rows in groups.items():
+        rows.sort(key=lambda s: s.year or 0)
+        dated = [(str(s.year), float(s.value)) for s in rows if s.year]
+        series.append(
+            {
+                "indicator": indicator,
+                "label": label,
+                "unit": unit,
+                "rows": rows,
+                "bars": charts.column_chart(dated) if len(dated) >= 2 else [],
+            }
+        )
+    return series
+
+
+class CountryDetailView(DetailView):
+    template_name = "public/country_detail.html"
+
+    def get_queryset(self):
+        return Country.objects.published().with_landscape_counts().prefetch_related("narrative_sources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        laws = list(Law.objects.public().filter(country=country).with_timeline())
+        org_types = list(OrganizationType.objects.public().filter(country=country).for_listing())
+        statistics = list(Statistic.objects.public().filter(country=country).select_related("source", "org_type"))
+        sources = {s.pk: s for s in country.narrative_sources.all()}
+        for law in laws:
+            if law.source:
+                sources[law.source.pk] = law.source
+            for event in law.events.all():
+                if event.source:
+                    sources[event.source.pk] = event.source
+        for org_type in org_types:
+            for row in org_type.evidence.all():
+                if row.source:
+                    sources[row.source.pk] = row.source
+        for stat in statistics:
+            if stat.source:
+                sources[stat.source.pk] = stat.source
+        context.update(
+            laws=laws,
+            timeline=timeline(laws),
+            org_types=org_types,
+            features=list(Feature.objects.all()),
+            statistics=statistics,
+            series=statistic_series(statistics),
+            sources=sorted(sources.values(), key=lambda s: (s.title, s.pk)),
+            bar=classification_bar(country),
+        )
+        return context
+
+
+class LawDetailView(DetailView):
+    template_name = "public/law_detail.html"
+
+    def get_queryset(self):
+        public_laws = Law.objects.public().select_related("country")
+        return (
+            Law.objects.public()
+            .with_timeline()
+            .prefetch_related(
+                Prefetch("amends", queryset=public_laws),
+                Prefetch("replaces", queryset=public_laws),
+                Prefetch("amended_by", queryset=public_laws),
+                Prefetch("replaced_by", queryset=public_laws),
+                Prefetch(
+                    "legal_bases",
+                    queryset=LegalBasis.objects.filter(org_type__in=OrganizationType.objects.public()).select_related(
+                        "org_type"
+                    ),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        law = self.object
+        context["entries"] = law_entries(law)
+        context["legal_bases"] = law.legal_bases.all()
+        return context
+
+
+class SourceListView(ListView):
+    template_name = "public/source_list.html"
+
+    def get_queryset(self):
+        return Source.objects.cited_publicly().order_by("title", "pk")
+
+
+class CompareView(TemplateView):
+    """Two or more countries side by side: ``/compare/?countries=<slug>&countries=<slug>``."""
+
+    template_name = "public/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        all_countries = list(Country.objects.published().with_landscape_counts())
+        wanted = set(self.request.GET.getlist("countries"))
+        selected = [c for c in all_countries if c.slug in wanted]
+        context.update(all_countries=all_countries, selected=selected, wanted=wanted)
+        if len(selected) >= 2:
+            org_types = (
+                OrganizationType.objects.public()
+                .filter(country__in=[c.pk for c in selected])
+                .for_listing()
+                .order_by("name")
+            )
+            for country in selected:
+                country.bar = classification_bar(country, width=200)
+            context["matrix"] = family_matrix(Family.objects.all(), selected, org_types)
+            context["features"] = list(Feature.objects.all())
+        elif len(selected) == 1:
+            context["hint"] = f"Choose one or more countries to compare with {selected[0].name}."
+        elif wanted:
+            context["error"] = "Choose at least two countries to compare."
+        return context
+
+
+class SearchView(TemplateView):
+    """Countries, laws and organization types whose names or texts contain the words searched."""
+
+    template_name = "public/search.html"
+    min_length = 2
+    limit = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:200]
+        context["query"] = query
+        if len(query) < self.min_length:
+            if query:
+                context["error"] = f"Type at least {self.min_length} characters."
+            return context
+        countries = Country.objects.published().filter(
+            Q(name__icontains=query) | Q(local_name__icontains=query) | Q(code__iexact=query)
+        )
+        laws = (
+            Law.objects.public()
+            .filter(
+                Q(title__icontains=query)
+                | Q(local_title__icontains=query)
+                | Q(short_title__icontains=query)
+                | Q(citation__icontains=query)
+                | Q(summary__icontains=query)
+            )
+            .select_related("country")
+        )
+        org_types = (
+            OrganizationType.objects.public()
+            .filter(Q(name__icontains=query) | Q(local_name__icontains=query) | Q(description__icontains=query))
+            .select_related("country", "family")
+        )
+        context.update(
+            countries=list(countries[: self.limit]),
+            laws=list(laws[: self.limit]),
+            org_types=list(org_types[: self.limit]),
+        )
+        context["total"] = len(context["countries"]) + len(context["laws"]) + len(context["org_types"])
+        return context
+
+
+# The API's documented download URLs (the API lives under /api/v1/).
+DOWNLOADS = [
+    ("Organization types", "org-types", ["csv", "json"]),
+    ("Laws and instruments", "laws", ["csv", "json"]),
+    ("Countries", "countries", ["csv", "json", "geojson"]),
+    ("Statistics", "statistics", ["csv", "json"]),
+    ("Features and sub-conditions", "features", ["json"]),
+]
+
+
+class DownloadsView(TemplateView):
+    template_name = "public/downloads.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["downloads"] = [
+            (title, [(fmt.upper(), f"/api/v1/{endpoint}/?format={fmt}") for fmt in formats])
+            for title, endpoint, formats in DOWNLOADS
+        ]
+        context["license_name"] = settings.DATA_LICENSE_NAME
+        context["license_url"] = settings.DATA_LICENSE_URL
+        context["page_url"] = self.request.build_absolute_uri(reverse("countries:home"))
+        context["evidence_count"] = Evidence.objects.filter(org_type__in=OrganizationType.objects.public()).count()
+        return context
+
+
+# Organization types, families, the method; the correction form -----------------------
+
+
+class OrganizationTypeDetailView(DetailView):
+    template_name = "public/organizationtype_detail.html"
+    context_object_name = "org_type"
+
+    def get_queryset(self):
+        return OrganizationType.objects.public().with_evidence()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org_type = self.object
+        evidence = list(org_type.evidence.all())
+        context["evidence"] = evidence
+        context["legal_bases"] = [b for b in org_type.legal_bases.all() if b.law.is_published]
+        context["classification"], context["explanation"] = org_type.explain_classification(evidence)
+        context["features"] = list(Feature.objects.prefetch_related("sub_conditions"))
+        met = {row.sub_condition_id for row in evidence}
+        context["met_sub_conditions"] = met
+        context["statistics"] = list(
+            Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
+        )
+        return context
+
+
+class FamilyListView(ListView):
+    template_name = "public/family_list.html"
+
+    def get_queryset(self):
+        public = Q(
+            org_types__publication_status=PublicationStatus.PUBLISHED,
+            org_types__country__publication_status=PublicationStatus.PUBLISHED,
+        )
+        return Family.objects.annotate(
+            n_types=Count("org_types", filter=public, distinct=True),
+            n_countries=Count("org_types__country", filter=public, distinct=True),
+        )
+
+
+class FamilyDetailView(DetailView):
+    """One family across all countries, each country's types side by side."""
+
+    template_name = "public/family_detail.html"
+    queryset = Family.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org_types = list(self.object.org_types.public().for_listing().order_by("country__name", "name"))
+        by_country = {}
+        for org_type in org_types:
+            by_country.setdefault(org_type.country, []).append(org_type)
+        context["by_country"] = list(by_country.items())
+        context["features"] = list(Feature.objects.all())
+        context["others"] = Country.objects.published().exclude(pk__in=[c.pk for c in by_country])
+        return context
+
+
+class MethodologyView(TemplateView):
+    """The features, sub-conditions and rule, with live counts of public types."""
+
+    template_name = "public/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public = Q(
+            evidence__org_type__publication_status=PublicationStatus.PUBLISHED,
+            evidence__org_type__country__publication_status=PublicationStatus.PUBLISHED,
+        )
+        sub_conditions = SubCondition.objects.annotate(
+            n_types=Count("evidence__org_type", filter=public, distinct=True)
+        )
+        context["features"] = list(
+            Feature.objects.prefetch_related(Prefetch("sub_conditions", queryset=sub_conditions))
+        )
+        counts = dict(
+            OrganizationType.objects.public().order_by().values_list("classification").annotate(n=Count("pk"))
+        )
+        context["counts"] = [
+            (choice.value, choice.label, counts.get(choice.value, 0)) for choice in ClassificationChoice
+        ]
+        context["total"] = sum(counts.values())
+        return context
+
+
+@method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=False), name="post")
+class SuggestionView(FormView):
+    """
+    'Suggest a correction' on a type or a law: stored for the analysts' review queue
+    (status 'new'), never published. A filled honeypot is thanked and dropped.
+    """
+
+    form_class = SuggestionForm
+    template_name = "public/suggestion_form.html"
+    target_model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        queryset = self.target_model.objects.public()
+        self.target = get_object_or_404(queryset, slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return render(
+                request,
+                "public/suggestion_limited.html",
+                {"target": self.target},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["target"] = self.target
+        context["target_name"] = getattr(self.target, "name", None) or self.target.title
+        return context
+
+    def form_valid(self, form):
+        if not form.is_bot():
+            suggestion = form.save(commit=False)
+            if isinstance(self.target, Law):
+                suggestion.law = self.target
+            else:
+                suggestion.org_type = self.target
+            suggestion.save()
+        return redirect(reverse("orgs:suggestion-thanks") + f"?from={self.target.get_absolute_url()}")
+
+
+class OrganizationTypeSuggestionView(SuggestionView):
+    target_model = OrganizationType
+
+
+class LawSuggestionView(SuggestionView):
+    target_model = Law
+
+
+class SuggestionThanksView(TemplateView):
+    template_name = "public/suggestion_thanks.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        back = self.request.GET.get("from", "")
+        # Only a path on this site, never an open redirect elsewhere.
+        context["back"] = back if back.startswith("/") and not back.startswith("//") else ""
+        return context

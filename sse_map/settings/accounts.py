@@ -1,0 +1,16 @@
+"""
+The admin sign-in lockout (django-axes): a username is locked from one address after
+``AXES_FAILURE_LIMIT`` failures, for ``AXES_COOLOFF_MINUTES`` (0: until an admin resets it).
+"""
+
+from datetime import timedelta
+
+from .environment import env
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=_AXES_COOLOFF_MINUTES) if _AXES_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
