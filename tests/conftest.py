@@ -1,7 +1,16 @@
+"""
+The suite's shared set-up. The tests mirror the code's layers (docs/architecture.md):
+``tests/<app>/`` holds the tests of ``<app>/``, ``tests/<app>/api/`` those of its API.
+Fixtures used across the tree live in ``tests/fixtures/`` (loaded below); factories in
+``tests/factories.py``; API helpers in ``tests/api_helpers.py``.
+"""
+
 import pytest
 from django.core.management import call_command
 
 from curation.dataset import default_paths
+
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.curation", "tests.fixtures.public"]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from curation.services import record_publish, record_submit_for_review
 from tests.factories import CountryFactory, SourceFactory
-from tests.workflow.conftest import make_user
+from tests.fixtures.curation import make_user
 
 pytestmark = pytest.mark.django_db
 HOME = "/"

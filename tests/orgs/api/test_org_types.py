@@ -1,0 +1,262 @@
+"""The org-types endpoint: fields, filters, time travel, drafts, JSON-LD."""
+
+import json
+
+import pytest
+
+from core.choices import PublicationStatus
+from orgs.models import OrganizationType
+from tests.api_helpers import API, keys, results
+from tests.factories import (
+    CountryFactory,
+    FamilyFactory,
+    LawFactory,
+    LegalBasisFactory,
+    OrganizationTypeFactory,
+    cooperative_law_history,
+    give_evidence,
+)
+
+pytestmark = pytest.mark.django_db
+
+SSEOE_CODES = ("public-interest", "for-profit", "democratic-governance")
+
+
+@pytest.fixture
+def landscape():
+    ph, kr = CountryFactory(code="PH"), CountryFactory(code="KR")
+    coops = FamilyFactory(slug="cooperative")
+    coop = OrganizationTypeFactory(
+        slug="ph-coop", name="Cooperative", local_name="Kooperatiba", country=ph, family=coops
+    )
+    law = LawFactory(country=ph, title="Cooperative Code")
+    give_evidence(coop, *SSEOE_CODES, law=law)
+    LegalBasisFactory(org_type=coop, law=law)
+    company = OrganizationTypeFactory(
+        slug="ph-company", name="Stock company", country=ph, legally_institutionalized=True
+    )
+    give_evidence(company, "for-profit", "free-establishment")
+    group = OrganizationTypeFactory(
+        slug="kr-group", name="Self-help group", country=kr, legally_institutionalized=False
+    )
+    return {"coop": coop, "company": company, "group": group, "law": law, "ph": ph, "kr": kr}
+
+
+def test_list_fields_are_the_documented_contract(anon, landscape):
+    """A listed type carries the stable field names partners rely on, with derived values."""
+    row = next(r for r in results(anon.get(f"{API}org-types/")) if r["slug"] == "ph-coop")
+    assert row["url"].endswith("/api/v1/org-types/ph-coop/")
+    assert row["name"] == "Cooperative" and row["local_name"] == "Kooperatiba"
+    assert row["country"] == "PH" and row["family"] == "cooperative"
+    assert row["classification"] == "sseoe" and row["features_met"] == 3
+    assert row["sub_conditions"] == ["public-interest", "for-profit", "democratic-governance"]
+    assert row["laws"] == [landscape["law"].pk]
+    assert "updated_at" in row
+
+
+def test_detail_has_evidence_explanation_and_citation(anon, landscape):
+    """The detail adds each evidence row (sub-condition, law, provision, note, verification, source)."""
+    body = anon.get(f"{API}org-types/ph-coop/").json()
+    assert {row["sub_condition"] for row in body["evidence"]} == set(SSEOE_CODES)
+    first = body["evidence"][0]
+    assert set(first) >= {"sub_condition", "law", "provision", "note", "verification", "source"}
+    assert first["law"] == landscape["law"].pk
+    assert body["explanation"][-1].endswith("an SSEOE.")
+    assert "ph-coop" in body["cite_as"] and "CC BY 4.0" in body["cite_as"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=PH", ["ph-coop", "ph-company"]),
+        ("country=ph,kr", ["kr-group", "ph-coop", "ph-company"]),
+        ("country=PH&country=KR", ["kr-group", "ph-coop", "ph-company"]),
+        ("classification=sseoe", ["ph-coop"]),
+        ("classification=pho", ["ph-company"]),
+        ("classification=outside", ["kr-group"]),
+        ("classification=sseoe&classification=pho", ["ph-coop", "ph-company"]),
+        ("features_met=2", ["ph-company"]),
+        ("features_met=0", ["kr-group"]),
+        ("feature=social", ["ph-coop"]),
+        ("feature=economic&country=PH", ["ph-coop", "ph-company"]),
+        ("sub_condition=free-establishment", ["ph-company"]),
+        ("family=cooperative", ["ph-coop"]),
+        ("legally_institutionalized=false", ["kr-group"]),
+        ("legally_institutionalized=true", ["ph-coop", "ph-company"]),
+        ("search=kooperatiba", ["ph-coop"]),
+        ("search=self-help group", ["kr-group"]),
+    ],
+)
+def test_filters(anon, landscape, query, expected):
+    """Each filter keeps exactly the matching types."""
+    assert sorted(keys(anon.get(f"{API}org-types/?{query}"))) == sorted(expected)
+
+
+def test_law_filter_matches_legal_basis_or_evidence(anon, landscape):
+    """``law=<id>`` keeps the types resting on that law."""
+    assert keys(anon.get(f"{API}org-types/?law={landscape['law'].pk}")) == ["ph-coop"]
+
+
+def test_ordering_by_name_descending(anon, landscape):
+    """``ordering=-name`` sorts by name, descending."""
+    assert keys(anon.get(f"{API}org-types/?ordering=-name")) == ["ph-company", "kr-group", "ph-coop"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("classification=sseo", "classification"),
+        ("country=XX", "country"),
+        ("country=ZZZ", "country"),
+        ("features_met=4", "features_met"),
+        ("feature=spiritual", "feature"),
+        ("sub_condition=S9", "sub_condition"),
+        ("law=999999", "law"),
+        ("law=abc", "law"),
+        ("as_of=2013-02-30", "as_of"),
+        ("updated_since=yesterday", "updated_since"),
+        ("legally_institutionalized=maybe", "legally_institutionalized"),
+        ("ordering=classificaton", "ordering"),
+        ("colour=red", "colour"),
+        ("page_size=0", "page_size"),
+        ("page_size=100000", "page_size"),
+        ("format=xml", "format"),
+    ],
+)
+def test_invalid_parameters_answer_400_naming_the_parameter(anon, landscape, query, parameter):
+    """A bad value is a 400 JSON body keyed by the parameter, never a 500 or an empty list."""
+    response = anon.get(f"{API}org-types/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert parameter in response.json()
+
+
+def test_drafts_never_reach_anonymous_readers(anon, viewer, landscape):
+    """Draft types, types of draft countries and draft laws named by evidence stay hidden from anonymous readers."""
+    OrganizationTypeFactory(slug="draft-type", country=landscape["ph"], publication_status=PublicationStatus.DRAFT)
+    hidden_country = CountryFactory(code="JP", publication_status=PublicationStatus.DRAFT)
+    OrganizationTypeFactory(slug="jp-type", country=hidden_country)
+    draft_law = LawFactory(country=landscape["ph"], publication_status=PublicationStatus.DRAFT)
+    give_evidence(landscape["company"], "social-problem", law=draft_law)
+
+    listed = keys(anon.get(f"{API}org-types/"))
+    assert "draft-type" not in listed and "jp-type" not in listed
+    assert anon.get(f"{API}org-types/draft-type/").status_code == 404
+    assert anon.get(f"{API}org-types/?country=JP").status_code == 400
+    assert anon.get(f"{API}org-types/?law={draft_law.pk}").status_code == 400
+    company = anon.get(f"{API}org-types/ph-company/").json()
+    assert draft_law.pk not in company["laws"]
+    # The row still counts (as in the stored classification), but its draft law is not named.
+    assert "social-problem" in company["sub_conditions"]
+    masked = next(row for row in company["evidence"] if row["sub_condition"] == "social-problem")
+    assert masked["law"] is None and masked["law_title"] is None
+    assert draft_law.title not in " ".join(company["explanation"])
+    assert draft_law.citation not in " ".join(company["explanation"])
+    for fmt in ("csv", "jsonld"):
+        assert b"draft-type" not in anon.get(f"{API}org-types/?format={fmt}").content
+
+    # The view permission reveals them all.
+    seen = keys(viewer.get(f"{API}org-types/"))
+    assert {"draft-type", "jp-type"} <= set(seen)
+    seen = viewer.get(f"{API}org-types/ph-company/").json()
+    assert draft_law.pk in seen["laws"]
+    assert draft_law.pk in {row["law"] for row in seen["evidence"]}
+
+
+def test_jsonld_is_schema_org_organizations(anon, landscape):
+    """``format=jsonld`` gives a schema.org graph of Organization nodes."""
+    response = anon.get(f"{API}org-types/?format=jsonld")
+    assert response["Content-Type"].startswith("application/ld+json")
+    body = json.loads(response.content)
+    assert body["@context"] == "https://schema.org/"
+    node = next(n for n in body["@graph"] if n["identifier"] == "ph-coop")
+    assert node["@type"] == "Organization" and node["@id"].endswith("/org-types/ph-coop/")
+    props = {p["name"]: p["value"] for p in node["additionalProperty"]}
+    assert props["classification"] == "sseoe" and props["features_met"] == 3
+
+
+# Time travel ----------------------------------------------------------------
+
+
+@pytest.fixture
+def annulled_law():
+    """A cooperative type resting on an old law (PHO) and on a new law (SSEOE) annulled in 2014."""
+    country = CountryFactory(code="ID")
+    old, new = cooperative_law_history(country)
+    coop = OrganizationTypeFactory(slug="id-coop", name="Koperasi", country=country)
+    give_evidence(coop, "for-profit", "democratic-governance", law=old)
+    give_evidence(coop, "public-interest", "for-profit", "democratic-governance", law=new)
+    LegalBasisFactory(org_type=coop, law=old)
+    LegalBasisFactory(org_type=coop, law=new)
+    return {"old": old, "new": new, "coop": coop}
+
+
+def test_org_type_as_of_2013_uses_the_new_law_and_2015_the_reinstated_one(anon, annulled_law):
+    """As of 2013 only the new law's evidence counts (SSEOE); as of 2015 only the reinstated old law's (PHO)."""
+    old, new = annulled_law["old"], annulled_law["new"]
+    in_2013 = anon.get(f"{API}org-types/id-coop/?as_of=2013-06-01").json()
+    assert in_2013["classification"] == "sseoe" and in_2013["features_met"] == 3
+    assert in_2013["laws"] == [new.pk]
+    assert {row["law"] for row in in_2013["evidence"]} == {new.pk}
+
+    in_2015 = anon.get(f"{API}org-types/id-coop/?as_of=2015-01-01").json()
+    assert in_2015["classification"] == "pho" and in_2015["features_met"] == 2
+    assert in_2015["laws"] == [old.pk]
+    assert in_2015["sub_conditions"] == ["for-profit", "democratic-governance"]
+    assert "social" in in_2015["explanation"][-1]
+
+    stored = OrganizationType.objects.get(slug="id-coop")
+    assert stored.classification == "sseoe", "time travel must not write the stored classification"
+
+
+@pytest.mark.parametrize(
+    ("day", "classification", "listed"),
+    [
+        ("2013-06-01", "sseoe", True),
+        ("2013-06-01", "pho", False),
+        ("2015-01-01", "sseoe", False),
+        ("2015-01-01", "pho", True),
+        ("2000-01-01", "pho", True),
+        ("1990-01-01", "outside", False),
+    ],
+)
+def test_derived_filters_apply_to_the_landscape_of_the_day(anon, annulled_law, day, classification, listed):
+    """With ``as_of``, ``classification`` filters on the classification of that day."""
+    found = keys(anon.get(f"{API}org-types/?as_of={day}&classification={classification}"))
+    assert ("id-coop" in found) is listed
+
+
+def test_as_of_sub_condition_and_feature_filters(anon, annulled_law):
+    """``sub_condition`` and ``feature`` with ``as_of`` use that day's evidence."""
+    assert keys(anon.get(f"{API}org-types/?as_of=2013-06-01&feature=social")) == ["id-coop"]
+    assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&feature=social")) == []
+    assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&sub_condition=democratic-governance")) == ["id-coop"]
+    assert keys(anon.get(f"{API}org-types/?as_of=2015-01-01&features_met=2")) == ["id-coop"]
+
+
+def test_as_of_lists_only_the_types_that_existed(anon, annulled_law):
+    """Before its first law entered into force a type is absent; a type resting on no law is always there."""
+    OrganizationTypeFactory(slug="informal", country=annulled_law["coop"].country, legally_institutionalized=False)
+    assert keys(anon.get(f"{API}org-types/?as_of=1990-01-01")) == ["informal"]
+    assert sorted(keys(anon.get(f"{API}org-types/?as_of=1993-01-01"))) == ["id-coop", "informal"]
+    assert anon.get(f"{API}org-types/id-coop/?as_of=1990-01-01").status_code == 404
+
+
+def test_csv_detail_flattens_evidence_readably(anon, landscape):
+    """A type's CSV is one row; its evidence rows read as 'key=value' lists separated by '; '."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(anon.get(f"{API}org-types/ph-coop/?format=csv").content.decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["sub_conditions"] == "public-interest; for-profit; democratic-governance"
+    evidence = row["evidence"].split("; ")
+    assert len(evidence) == 3
+    assert "sub_condition=public-interest" in evidence[0] and f"law={landscape['law'].pk}" in evidence[0]
+
+
+def test_browsable_api_renders_for_people(anon, landscape):
+    """A browser asking for HTML gets the browsable API page."""
+    response = anon.get(f"{API}org-types/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and b"ph-coop" in response.content

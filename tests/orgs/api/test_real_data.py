@@ -1,0 +1,50 @@
+"""The API over the shipped dataset: Indonesia's cooperative law before and after the 2014 annulment."""
+
+import pytest
+
+from countries.models import Law
+from tests.api_helpers import API, keys, results
+
+pytestmark = pytest.mark.django_db
+
+
+def test_indonesian_cooperatives_2013_versus_2015(anon, full_dataset):
+    """
+    In 2013 Law 17/2012 governed Indonesian cooperatives; the Constitutional
+    Court annulled it on 28 May 2014 and reinstated Law 25/1992, so in 2015 the
+    evidence comes from Law 25/1992.
+    """
+    law_1992 = Law.objects.get(slug="id-law-25-1992-cooperatives").pk
+    law_2012 = Law.objects.get(slug="id-law-17-2012-cooperatives").pk
+
+    in_force_2013 = keys(anon.get(f"{API}laws/?country=ID&as_of=2013-06-01"), "id")
+    in_force_2015 = keys(anon.get(f"{API}laws/?country=ID&as_of=2015-06-01"), "id")
+    assert law_2012 in in_force_2013 and law_1992 not in in_force_2013
+    assert law_1992 in in_force_2015 and law_2012 not in in_force_2015
+
+    coop_2013 = anon.get(f"{API}org-types/id-cooperative/?as_of=2013-06-01").json()
+    coop_2015 = anon.get(f"{API}org-types/id-cooperative/?as_of=2015-06-01").json()
+    assert {row["law"] for row in coop_2013["evidence"]} == {law_2012}
+    assert {row["law"] for row in coop_2015["evidence"]} == {law_1992}
+    assert law_2012 in coop_2013["laws"] and law_1992 not in coop_2013["laws"]
+    assert coop_2013["classification"] == coop_2015["classification"] == "sseoe"
+
+    # BUM Desa became a legal entity under a 2021 regulation: absent from the 2013 landscape.
+    listed_2013 = keys(anon.get(f"{API}org-types/?country=ID&as_of=2013-06-01"))
+    assert "id-cooperative" in listed_2013 and "id-bum-desa" not in listed_2013
+    assert "id-bum-desa" in keys(anon.get(f"{API}org-types/?country=ID"))
+
+
+def test_partner_questions_on_the_shipped_data(anon, full_dataset):
+    """The docs' partner questions answer 200 with data on the shipped dataset, and the matrix adds up."""
+    sseoe_ph = results(anon.get(f"{API}org-types/?country=PH&classification=sseoe"))
+    assert sseoe_ph and all(row["country"] == "PH" and row["classification"] == "sseoe" for row in sseoe_ph)
+    korea_2010 = set(keys(anon.get(f"{API}laws/?country=KR&as_of=2010-12-31&page_size=100")))
+    assert {"kr-social-enterprise-promotion-act", "kr-consumer-cooperatives-act"} <= korea_2010
+    assert "kr-framework-act-cooperatives" not in korea_2010, "in force from December 2012"
+    matrix = results(anon.get(f"{API}classification/?page_size=100"))
+    for row in matrix:
+        assert row["total"] == row["sseoe"] + row["pho"] + row["outside"]
+        assert row["total"] == sum(f["total"] for f in row["families"])
+        listed = anon.get(f"{API}org-types/?country={row['country']}").json()["count"]
+        assert listed == row["total"]
