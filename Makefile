@@ -63,6 +63,7 @@ check-data: data
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules static/vendor .build

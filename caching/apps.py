@@ -6,4 +6,5 @@ class CachingConfig(AppConfig):
     verbose_name = "Response cache"
 
     def ready(self):
+        # The app registry: receivers connect once every model is loaded.
         from . import signals  # noqa: F401

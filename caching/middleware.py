@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+from rest_framework.settings import api_settings
 
 from .version import CACHE_ALIAS, WATCH, data_version_and
 
@@ -92,8 +93,6 @@ def throttled(request) -> bool:
     prefix = settings.RESPONSE_CACHE_THROTTLED_PREFIX
     if not prefix or not request.path.startswith(prefix):
         return False
-    from rest_framework.settings import api_settings
-
     request.user = AnonymousUser()  # what the throttles look at; the request carries no credentials
     return not all(throttle().allow_request(request, None) for throttle in api_settings.DEFAULT_THROTTLE_CLASSES)
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import io
 import re
 
+import tablib
 from import_export.formats import base_formats
+from openpyxl import load_workbook
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -40,8 +42,6 @@ def restore(value):
 
 def neutralise_dataset(dataset):
     """A copy of a tablib dataset with every cell neutralised (headers too)."""
-    import tablib
-
     safe = tablib.Dataset(headers=[neutralise(h) for h in dataset.headers or []] or None)
     for row in dataset:
         safe.append([neutralise(cell) for cell in row])
@@ -58,8 +58,6 @@ def restore_dataset(dataset):
 
 def xlsx_strings_only(data: bytes) -> bytes:
     """The workbook with every formula cell turned into a plain string cell holding the same text."""
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(data))
     changed = False
     for sheet in book.worksheets:

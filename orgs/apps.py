@@ -7,4 +7,5 @@ class OrgsConfig(AppConfig):
     verbose_name = "Organization types"
 
     def ready(self):
-        from . import signals  # noqa: F401  (registers the receivers)
+        # The app registry: receivers connect once every model is loaded.
+        from . import signals  # noqa: F401

@@ -3,7 +3,9 @@
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db import connection
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, migrations
 from django.db.models import Q
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
@@ -98,8 +100,6 @@ def search_vector(fields):
     ``search_index_operation`` index exactly this expression, so the search
     filter is answered from the index.
     """
-    from django.contrib.postgres.search import SearchVector
-
     return SearchVector(*fields, config=settings.API_SEARCH_CONFIG)
 
 
@@ -109,9 +109,6 @@ def search_index_operation(indexes):
     for each ``(model name, index name, fields)`` of ``indexes``, on
     PostgreSQL only (other databases search without an index).
     """
-    from django.contrib.postgres.indexes import GinIndex
-    from django.db import migrations
-
     def build(apps, schema_editor):
         for model_name, index_name, fields in indexes:
             yield apps.get_model(model_name), GinIndex(search_vector(fields), name=index_name)
@@ -143,8 +140,6 @@ def search(queryset, fields, value):
     if not value:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         config = settings.API_SEARCH_CONFIG
         query = SearchQuery(value, config=config, search_type="websearch")
         order = queryset.query.order_by or queryset.model._meta.ordering or ["pk"]
