@@ -3,10 +3,11 @@
 
 1. copies the scale-100 benchmark database (``make bench`` loads it) into a scratch
    database, so the benchmark database is never written;
-2. exports the synthetic organization types and their evidence with ``export_data``,
+2. exports the synthetic organization types and their references with ``export_data``,
    renames the first ``BENCH_IMPORT_ROWS`` types (new slugs and names, drafts) so that
-   every row is a new record, and keeps the evidence rows of those types;
-3. runs ``import_data org-types`` then ``import_data evidence`` on those files, each in
+   every row is a new record, and keeps the references of those types (whose cells
+   the imported types get on creation);
+3. runs ``import_data org-types`` then ``import_data references`` on those files, each in
    a fresh process, and prints rows, seconds and rows per second for each;
 4. drops the scratch database.
 
@@ -80,12 +81,12 @@ def main():
             row.update(slug=renamed[row["slug"]], name=row["name"] + " (imported)", publication_status="draft")
         evidence = [
             {**row, "org_type": renamed[row["org_type"]]}
-            for row in rows_of(manage("export_data", "evidence", capture=True).stdout)
+            for row in rows_of(manage("export_data", "references", capture=True).stdout)
             if row["org_type"] in renamed
         ][:ROWS]
         results = []
         with tempfile.TemporaryDirectory() as folder:
-            for model, rows in (("org-types", types), ("evidence", evidence)):
+            for model, rows in (("org-types", types), ("references", evidence)):
                 path = Path(folder) / f"{model}-{len(rows)}.csv"
                 write(path, rows)
                 log(f"import_data {model} {path.name} ({len(rows)} rows)...")

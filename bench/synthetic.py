@@ -3,8 +3,8 @@ A synthetic dataset with the shape of the real one, for benchmarks and scale tes
 
 Scale 1 is six country-sized units, as many as the research's first phase; each
 unit holds ``UNIT_LAWS`` laws with amendment and replacement chains and their
-dated events, ``UNIT_TYPES`` organization types with legal bases and evidence
-across the six sub-conditions, ``UNIT_STATISTICS`` statistics and
+dated events, ``UNIT_TYPES`` organization types with legal bases and their six
+cells (most met or not stipulated through references, some not yet assessed), ``UNIT_STATISTICS`` statistics and
 ``UNIT_SOURCES`` sources. Scale N holds N times as many units.
 
 Every synthetic record is marked: slugs start with ``syn-``, names and titles
@@ -16,7 +16,7 @@ country, as a growing research would have).
 
 The same seed on the same database state gives the same data. Rows are
 written with ``bulk_create`` (no history rows); classifications are computed
-by ``EvidenceQuerySet.bulk_create``, which reclassifies the affected types.
+by ``ReferenceQuerySet.bulk_create``, which reclassifies the affected types.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from caching.version import bump_data_version
 from core.choices import PublicationStatus, Verification
 from countries.choices import DatePrecision, Indicator, LawEventKind, LawKind, LawStatus, Region, SourceKind
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, Family, LegalBasis, OrganizationType, SubCondition
+from orgs.models import Assessment, Family, LegalBasis, OrganizationType, Reference, SubCondition
 
 PREFIX = "syn-"
 UNITS_PER_SCALE = 6
@@ -81,8 +81,9 @@ def delete_synthetic() -> None:
     syn_countries = Country.objects.filter(slug__startswith=PREFIX)
     with transaction.atomic():
         for qs in (
-            Evidence.objects.filter(org_type__in=syn_types),
-            Evidence.objects.filter(law__in=syn_laws),
+            Reference.objects.filter(assessment__org_type__in=syn_types),
+            Reference.objects.filter(law__in=syn_laws),
+            Assessment.objects.filter(org_type__in=syn_types),
             LegalBasis.objects.filter(org_type__in=syn_types),
             LegalBasis.objects.filter(law__in=syn_laws),
             Statistic.objects.filter(country__in=syn_countries),
@@ -288,10 +289,13 @@ class Generator:
                 if secondary is not primary:
                     basis_plan.append((org_type, secondary, f"Art. {rng.randint(2, 40)}"))
                 for sub_condition in self.sub_conditions:
-                    if rng.random() < 0.7:
-                        evidence_plan.append((org_type, sub_condition, primary))
+                    draw = rng.random()
+                    if draw < 0.7:
+                        evidence_plan.append((org_type, sub_condition, primary, "met"))
                         if secondary is not primary and rng.random() < 0.3:
-                            evidence_plan.append((org_type, sub_condition, secondary))
+                            evidence_plan.append((org_type, sub_condition, secondary, "met"))
+                    elif draw < 0.9:
+                        evidence_plan.append((org_type, sub_condition, primary, "not_stipulated"))
             for k in range(UNIT_STATISTICS):
                 about = types[-UNIT_TYPES + k] if k < 3 else None
                 statistics.append(
@@ -312,19 +316,26 @@ class Generator:
         OrganizationType.objects.bulk_create(self._count("org types", types))
         for org_type, law, provision in basis_plan:
             bases.append(LegalBasis(org_type=org_type, law=law, provision=provision, note=NOTE))
-        for org_type, sub_condition, law in evidence_plan:
+        cells = {
+            (org_type.pk, sub_condition.pk): Assessment(org_type=org_type, sub_condition=sub_condition)
+            for org_type in types
+            for sub_condition in self.sub_conditions
+        }
+        Assessment.objects.bulk_create(self._count("cells", list(cells.values())), batch_size=2000)
+        for n, (org_type, sub_condition, law, finding) in enumerate(evidence_plan):
             evidence.append(
-                Evidence(
-                    org_type=org_type,
-                    sub_condition=sub_condition,
+                Reference(
+                    assessment=cells[(org_type.pk, sub_condition.pk)],
+                    finding=finding,
+                    not_stipulated_kind="" if finding == "met" else "silent",
                     law=law,
-                    provision=f"Art. {rng.randint(1, 120)}",
+                    provision=f"Art. {rng.randint(1, 120)}.{n}",
                     note=_text(rng, 20),
                     source=law.source,
                     verification=Verification.UNVERIFIED,
                 )
             )
         LegalBasis.objects.bulk_create(self._count("legal bases", bases))
-        # EvidenceQuerySet.bulk_create reclassifies the affected types.
-        Evidence.objects.bulk_create(self._count("evidence rows", evidence), batch_size=2000)
+        # ReferenceQuerySet.bulk_create reclassifies the affected types.
+        Reference.objects.bulk_create(self._count("references", evidence), batch_size=2000)
         Statistic.objects.bulk_create(self._count("statistics", statistics))

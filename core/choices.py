@@ -19,10 +19,13 @@ class PublicationStatus(models.TextChoices):
 
 
 class Verification(models.TextChoices):
-    """How far a fact has been checked against its sources."""
+    """
+    How far a fact was checked, defined so that a label cannot claim more than was read:
+    ``official`` and ``statute`` need the provision's wording quoted (``check_data``
+    reports one without); a copy of unknown origin is ``secondary`` at best.
+    """
 
-    OFFICIAL = "official", "Confirmed against the official text or regulator"
-    ILO_BRIEF = "ilo_brief", "Confirmed against the ILO country brief"
-    STATUTE = "statute", "Coded from the statute text"
-    SECONDARY = "secondary", "Confirmed in a secondary source"
+    OFFICIAL = "official", "Read in the official text (gazette, national database or official translation)"
+    STATUTE = "statute", "Read in the article's text in another copy, and quoted"
+    SECONDARY = "secondary", "Described by a secondary source"
     UNVERIFIED = "unverified", "Unverified"

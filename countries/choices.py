@@ -44,7 +44,10 @@ class LawKind(models.TextChoices):
 
 
 class LawStatus(models.TextChoices):
-    """The legal status of an instrument today."""
+    """
+    The legal status of an instrument on a day, derived from its dated events
+    (``countries.force.status_on``); never typed.
+    """
 
     IN_FORCE = "in_force", "In force"
     AMENDED = "amended", "In force as amended"
@@ -53,6 +56,8 @@ class LawStatus(models.TextChoices):
     REINSTATED = "reinstated", "Reinstated"
     BILL = "bill", "Bill (not enacted)"
     EXPIRED = "expired", "Expired or lapsed"
+    ENACTED = "enacted", "Enacted, not yet in force"
+    UNKNOWN = "unknown", "Unknown (no dated events)"
 
 
 class LawEventKind(models.TextChoices):

@@ -141,7 +141,12 @@ class Law(PublishableModel):
     )
     kind = models.CharField(max_length=12, choices=LawKind.choices, default=LawKind.ACT)
     status = models.CharField(
-        "legal status", max_length=12, choices=LawStatus.choices, default=LawStatus.IN_FORCE
+        "legal status",
+        max_length=12,
+        choices=LawStatus.choices,
+        default=LawStatus.UNKNOWN,
+        editable=False,
+        help_text="Today's, derived from the dated events (countries.force); never typed.",
     )
     enacted_on = models.DateField(
         null=True, blank=True, help_text="Enactment or promulgation date; empty for bills."
@@ -156,12 +161,14 @@ class Law(PublishableModel):
         max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     verification_note = models.CharField(
-        max_length=400, blank=True, help_text="What could not be verified, and why."
+        max_length=400, blank=True, help_text="Public: what could not be verified, and why."
     )
+    curator_note = models.TextField(blank=True, help_text="Internal: for the analysts only, never shown to the public.")
     amends = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="amended_by")
     replaces = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="replaced_by")
 
-    history = HistoricalRecords(m2m_fields=[amends, replaces])
+    # The derived status stays out of the history: a revert must never write an old status back.
+    history = HistoricalRecords(m2m_fields=[amends, replaces], excluded_fields=["status"])
     objects = LawQuerySet.as_manager()
 
     class Meta:
@@ -193,10 +200,8 @@ class Law(PublishableModel):
 
     def clean(self):
         errors = {}
-        if self.kind == LawKind.BILL and self.status not in (LawStatus.BILL, LawStatus.EXPIRED):
-            errors["status"] = "A bill is either pending ('Bill') or expired."
-        if self.status == LawStatus.BILL and self.enacted_on:
-            errors["enacted_on"] = "A bill that is still a bill has no enactment date."
+        if self.kind == LawKind.BILL and self.enacted_on:
+            errors["enacted_on"] = "A bill has no enactment date; once enacted, it is an act (or another kind)."
         if self.pk:
             for field in ("amends", "replaces"):
                 if getattr(self, field).filter(pk=self.pk).exists():
@@ -221,7 +226,7 @@ class LawEvent(TimeStampedModel):
         help_text="The instrument that made this happen, e.g. the amending act.",
     )
     reference = models.CharField(max_length=200, blank=True, help_text="E.g. a court decision number.")
-    note = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="law_events"
     )
@@ -252,6 +257,13 @@ class LawEvent(TimeStampedModel):
         return (self.law.slug, self.kind, self.date.isoformat())
 
     natural_key.dependencies = ["countries.law"]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Lets the signals refresh the old law too when an event moves to another.
+        instance._loaded_law_id = instance.__dict__.get("law_id")
+        return instance
 
     def clean(self):
         if self.related_law_id and self.related_law_id == self.law_id:

@@ -8,16 +8,20 @@ reverse relation ``org_types``.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
+from django.utils import timezone
 
 from caching.querysets import DataVersionQuerySet
 from core.choices import PublicationStatus
 from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
 
+from . import force
 from .choices import LAW_EVENTS_ENDING_FORCE, LAW_EVENTS_STARTING_FORCE
 
 
@@ -56,21 +60,34 @@ class CountryQuerySet(PublishableQuerySet):
     def with_landscape_counts(self):
         """
         Annotate the public counts the home page, the map and the compare page show:
-        ``n_types``, ``n_sseoe``, ``n_pho``, ``n_outside`` and ``n_laws``.
+        ``n_types``, ``n_sseoe``, ``n_pho``, ``n_outside`` (by what the met findings establish
+        today), ``n_provisional`` (types whose cells not yet assessed could still change
+        that), ``n_cells`` and ``n_cells_assessed`` (their cells, and those assessed), ``n_laws``.
         """
-        def count(queryset, **filters):
+
+        def count(queryset, field="country", **filters):
             rows = (
-                queryset.filter(country=OuterRef("pk"), **filters)
+                queryset.filter(**{field: OuterRef("pk")}, **filters)
                 .order_by()
-                .values("country")
+                .values(field)
                 .annotate(n=models.Count("pk"))
                 .values("n")
             )
             return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
         types = self.org_type_model().objects.published()
+        cells = self.org_type_model()._meta.get_field("assessments").related_model.objects.filter(
+            org_type__publication_status=PublicationStatus.PUBLISHED
+        )
         by_classification = {f"n_{choice}": count(types, classification=choice) for choice in self.classifications()}
-        return self.annotate(n_types=count(types), **by_classification, n_laws=count(model("Law").objects.published()))
+        return self.annotate(
+            n_types=count(types),
+            **by_classification,
+            n_provisional=count(types, settled=False),
+            n_cells=count(cells, "org_type__country"),
+            n_cells_assessed=count(cells.exclude(finding="not_assessed"), "org_type__country"),
+            n_laws=count(model("Law").objects.published()),
+        )
 
 
 class SourceQuerySet(NaturalKeyQuerySet):
@@ -88,8 +105,8 @@ class SourceQuerySet(NaturalKeyQuerySet):
                 law_events__law__country__publication_status=published,
             )
             | Q(
-                evidence__org_type__publication_status=published,
-                evidence__org_type__country__publication_status=published,
+                references__assessment__org_type__publication_status=published,
+                references__assessment__org_type__country__publication_status=published,
             )
             | Q(statistics__publication_status=published, statistics__country__publication_status=published)
         ).distinct()
@@ -110,13 +127,11 @@ class LawQuerySet(PublishableQuerySet):
             models.Prefetch("events", queryset=LawEvent.objects.select_related("source", "related_law__country")),
         )
 
-    def in_force_on(self, day: datetime.date):
+    def with_force_on(self, day: datetime.date):
         """
-        Laws in force on ``day``.
-
-        A law's force is decided by its dated events: the last event on or
-        before ``day`` that starts or ends force (see ``LawEventKind``) must be
-        a starting one. Bills and laws with no such event are never in force.
+        Annotate ``force_kind``: the kind of each law's last event on or before ``day``
+        that started or ended its force (None if there is none), as ``countries.force``
+        decides it.
         """
         last_kind = (
             model("LawEvent").objects.filter(
@@ -127,9 +142,43 @@ class LawQuerySet(PublishableQuerySet):
             .order_by("-date", "-pk")
             .values("kind")[:1]
         )
-        return self.annotate(_force_kind_as_of=Subquery(last_kind)).filter(
-            _force_kind_as_of__in=LAW_EVENTS_STARTING_FORCE
-        )
+        return self.annotate(force_kind=Subquery(last_kind))
+
+    def in_force_on(self, day: datetime.date):
+        """
+        Laws in force on ``day``.
+
+        A law's force is decided by its dated events: the last event on or
+        before ``day`` that starts or ends force (see ``LawEventKind``) must be
+        a starting one. Bills and laws with no such event are never in force.
+        """
+        return self.with_force_on(day).filter(force_kind__in=LAW_EVENTS_STARTING_FORCE)
+
+    def statuses_on(self, day: datetime.date):
+        """``{law id: status}`` on ``day``, from the laws' dated events (``countries.force.status_on``)."""
+        events = defaultdict(list)
+        rows = model("LawEvent").objects.filter(law__in=self.values("pk")).order_by()
+        for law_id, date, kind, pk in rows.values_list("law_id", "date", "kind", "pk"):
+            events[law_id].append(force.Event(date, kind, pk))
+        return {pk: force.status_on(kind, events[pk], day) for pk, kind in self.order_by().values_list("pk", "kind")}
+
+    def refresh_status(self, day: datetime.date | None = None):
+        """
+        Store each law's status today (or on ``day``) where it changed, stamping
+        ``updated_at`` so that the change feed carries it. Returns the ids changed.
+        """
+        day = day or timezone.localdate()
+        statuses = self.statuses_on(day)
+        changed = [
+            law for law in self.model.objects.filter(pk__in=list(statuses)).only("pk", "status")
+            if law.status != statuses[law.pk]
+        ]
+        now = timezone.now()
+        for law in changed:
+            law.status, law.updated_at = statuses[law.pk], now
+        # bulk_update skips save(): no history row for a derived field, no signal loop.
+        self.model.objects.bulk_update(changed, ["status", "updated_at"], batch_size=500)
+        return {law.pk for law in changed}
 
     def with_timeline(self):
         """Laws with their source and dated events (and each event's cause and source)."""
@@ -138,9 +187,57 @@ class LawQuerySet(PublishableQuerySet):
         )
 
 
+# Sent with ``law_ids`` (a set) after the dated events of these laws changed: their force
+# on some day, and so whatever rests on them, may have changed. ``orgs`` listens (it
+# reclassifies the types whose references rest on these laws).
+laws_changed = Signal()
+
+
+def law_events_changed(law_ids):
+    """Refresh the stored status of these laws and announce the change (``laws_changed``)."""
+    law_ids = {pk for pk in law_ids if pk is not None}
+    if law_ids:
+        model("Law").objects.filter(pk__in=law_ids).refresh_status()
+        laws_changed.send(sender=model("Law"), law_ids=law_ids)
+
+
 class LawEventQuerySet(DataVersionQuerySet):
+    """Bulk writes of events, which send no model signals, refresh their laws too (``law_events_changed``)."""
+
     def get_by_natural_key(self, law_slug, kind, date):
         return self.get(law__slug=law_slug, kind=kind, date=date)
+
+    def law_ids(self):
+        return set(self.order_by().values_list("law_id", flat=True))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        law_events_changed({obj.law_id for obj in objs})
+        return objs
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        before = self.filter(pk__in=[o.pk for o in objs]).law_ids()
+        result = super().bulk_update(objs, fields, *args, **kwargs)
+        law_events_changed(before | {obj.law_id for obj in objs})
+        return result
+
+    def update(self, **kwargs):
+        before = self.law_ids()
+        result = super().update(**kwargs)
+        target = kwargs.get("law_id", kwargs.get("law"))
+        law_events_changed(before | ({getattr(target, "pk", target)} if target is not None else set()))
+        return result
+
+    update.alters_data = True
+
+    def delete(self):
+        before = self.law_ids()
+        result = super().delete()
+        law_events_changed(before)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class StatisticQuerySet(PublishableQuerySet):

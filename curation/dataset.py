@@ -10,21 +10,27 @@ three ways a curated dataset needs:
   ``updated_at``, which partners mirror on);
 * fields a file leaves out (e.g. a country's imported boundary) are kept;
 * every row is validated (``full_clean``) and saved through the model, so the
-  signals keep classifications right and the history records the load; one
-  bad row aborts the whole load.
+  history records the load; one bad row aborts the whole load. The types the
+  rows touch are reclassified once, at the end, and the whole landscape (law
+  statuses, cells, classifications) is then brought up to date for today.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import transaction
+from django.db import models, transaction
+
+from orgs.landscape import refresh_all
+from orgs.signals import reclassify_at_end
 
 # Fields written by the system, never by a dataset file.
 SYSTEM_FIELDS = {"created_at", "updated_at"}
@@ -55,18 +61,45 @@ def load_paths(paths, *, reason: str = "Dataset load") -> LoadReport:
     """Load every file in ``paths`` in one transaction; raise ``DatasetError`` on any problem."""
     report = LoadReport()
     with transaction.atomic():
-        for path in paths:
-            path = Path(path)
-            try:
-                records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-                raise DatasetError(f"{path.name}: cannot be read: {exc}") from exc
-            if not isinstance(records, list):
-                raise DatasetError(f"{path.name}: expected a list of records at the top level.")
-            for index, record in enumerate(records, start=1):
-                where = f"{path.name}, record {index}"
-                _load_record(record, where, f"{reason}: {path.name}", report)
+        with reclassify_at_end():
+            _load_files(paths, reason, report)
+        refresh_all()
     return report
+
+
+def _load_files(paths, reason, report):
+    for path in paths:
+        path = Path(path)
+        try:
+            records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise DatasetError(f"{path.name}: cannot be read: {exc}") from exc
+        if not isinstance(records, list):
+            raise DatasetError(f"{path.name}: expected a list of records at the top level.")
+        for index, record in enumerate(records, start=1):
+            where = f"{path.name}, record {index}"
+            _load_record(record, where, f"{reason}: {path.name}", report)
+
+
+def _exact_decimals(record):
+    """
+    The record's fields with a YAML float given to a decimal field read as the decimal it
+    was written as (``14.1``, not the binary float 14.0999...).
+    """
+    fields = dict(record["fields"])
+    try:
+        model = apps.get_model(record["model"])
+    except (LookupError, ValueError):
+        return fields  # the deserializer names the unknown model
+    for name, value in fields.items():
+        if isinstance(value, float):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.DecimalField):
+                fields[name] = Decimal(repr(value))
+    return fields
 
 
 def _describe(record):
@@ -84,6 +117,7 @@ def _load_record(record, where, reason, report):
         raise DatasetError(f"{where}: use natural keys, not 'pk' (database ids differ between databases).")
     given = set(record["fields"])
     try:
+        record = {**record, "fields": _exact_decimals(record)}
         (deserialized,) = serializers.deserialize("python", [record], handle_forward_references=False)
     except (
         DeserializationError,

@@ -23,12 +23,14 @@ from openpyxl import load_workbook
 from core.safe_cells import neutralise_dataset, restore_dataset, xlsx_strings_only
 
 from .resources import (
+    AssessmentResource,
+    ClaimResource,
     CountryResource,
-    EvidenceResource,
     LawEventResource,
     LawResource,
     LegalBasisResource,
     OrganizationTypeResource,
+    ReferenceResource,
     SourceResource,
     StatisticResource,
 )
@@ -41,8 +43,10 @@ RESOURCES = {
     "law-events": LawEventResource,
     "org-types": OrganizationTypeResource,
     "legal-bases": LegalBasisResource,
-    "evidence": EvidenceResource,
+    "assessments": AssessmentResource,
+    "references": ReferenceResource,
     "statistics": StatisticResource,
+    "claims": ClaimResource,
 }
 FORMATS = ("csv", "xlsx", "json")
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from core.choices import PublicationStatus, Verification
-from countries.choices import LAW_EVENTS_STARTING_FORCE, LawStatus
+from countries.choices import LAW_EVENTS_STARTING_FORCE, LawKind
 from countries.models import Country, Law, LawEvent, Statistic
-from orgs.models import Evidence, OrganizationType
+from orgs import claims as claims_rule
+from orgs.choices import Finding
+from orgs.models import Assessment, Claim, LegalBasis, OrganizationType, Reference
 
 ERROR = "error"
 WARNING = "warning"
@@ -44,18 +47,58 @@ def published_types_without_law():
         yield _problem(ERROR, org_type, "published type has no governing law (legal basis)")
 
 
-def published_types_without_evidence():
-    for org_type in OrganizationType.objects.published().filter(evidence__isnull=True).select_related("country"):
-        yield _problem(ERROR, org_type, "published type has no sub-condition evidence")
+def published_types_with_nothing_assessed():
+    """A published type with a legal form has at least one cell read from its law; one without may have none."""
+    assessed = Assessment.objects.exclude(finding=Finding.NOT_ASSESSED).values("org_type")
+    for org_type in OrganizationType.objects.published().exclude(pk__in=assessed).select_related("country"):
+        if org_type.legally_institutionalized:
+            yield _problem(ERROR, org_type, "published type has no assessed cell: every sub-condition is not yet assessed")
+        else:
+            yield _problem(WARNING, org_type, "published type without a legal form: no cell is assessed (no law to read)")
 
 
-def evidence_without_provision_or_source():
-    rows = Evidence.objects.filter(Q(provision="") | Q(source__isnull=True)).select_related(
-        "org_type__country", "sub_condition", "law"
+def cells_not_assessed_without_a_note():
+    """A cell not yet assessed on a published type must say what could not be read, and why."""
+    cells = Assessment.objects.filter(
+        finding=Finding.NOT_ASSESSED, note="", org_type__publication_status=PublicationStatus.PUBLISHED
+    ).select_related("org_type__country", "sub_condition")
+    for cell in cells:
+        yield _problem(
+            WARNING, cell, "cell not yet assessed on a published type has no note saying what could not be read"
+        )
+
+
+def references_without_provision_or_source():
+    rows = Reference.objects.filter(Q(provision="") | Q(source__isnull=True)).select_related(
+        "assessment__org_type__country", "assessment__sub_condition", "law"
     )
     for row in rows:
         missing = [name for name, empty in (("provision", not row.provision), ("source", not row.source_id)) if empty]
-        yield _problem(ERROR, row, f"evidence has no {' and no '.join(missing)}")
+        yield _problem(ERROR, row, f"reference has no {' and no '.join(missing)}")
+
+
+def references_that_overclaim():
+    """``statute`` and ``official`` mean the article's text was read: its wording must be quoted."""
+    levels = [Verification.STATUTE, Verification.OFFICIAL]
+    rows = Reference.objects.filter(verification__in=levels, quote="").select_related(
+        "assessment__org_type__country", "assessment__sub_condition", "law"
+    )
+    for row in rows:
+        yield _problem(
+            ERROR,
+            row,
+            f"reference labelled '{row.verification}' quotes no wording: the level claims more than was read",
+        )
+
+
+def references_on_another_countrys_law():
+    rows = Reference.objects.exclude(law__country=F("assessment__org_type__country")).select_related(
+        "assessment__org_type__country", "assessment__sub_condition", "law__country"
+    )
+    for row in rows:
+        yield _problem(
+            ERROR, row, f"reference cites a law of {row.law.country} for a type of {row.assessment.org_type.country}"
+        )
 
 
 def laws_without_source_url():
@@ -82,13 +125,13 @@ def unverified_without_note():
 
 
 def unverified_facts_without_note():
-    """Unverified evidence, law events and statistics on published records must say what is unverified."""
+    """Unverified references, law events and statistics on published records must say what is unverified."""
     published = PublicationStatus.PUBLISHED
     unverified = Verification.UNVERIFIED
-    for row in Evidence.objects.filter(
-        verification=unverified, note="", org_type__publication_status=published
-    ).select_related("org_type__country", "sub_condition", "law"):
-        yield _problem(ERROR, row, "unverified evidence on a published type has no note saying what is unverified")
+    for row in Reference.objects.filter(
+        verification=unverified, note="", assessment__org_type__publication_status=published
+    ).select_related("assessment__org_type__country", "assessment__sub_condition", "law"):
+        yield _problem(ERROR, row, "unverified reference on a published type has no note saying what is unverified")
     for event in LawEvent.objects.filter(
         verification=unverified, note="", law__publication_status=published
     ).select_related("law"):
@@ -104,35 +147,96 @@ def published_laws_without_source():
         yield _problem(ERROR, law, "published law has no source")
 
 
-def laws_in_force_without_event():
-    """A law said to be in force must have a dated event that starts its force."""
-    current = [LawStatus.IN_FORCE, LawStatus.AMENDED, LawStatus.REINSTATED]
-    qs = Law.objects.published().filter(status__in=current).exclude(events__kind__in=LAW_EVENTS_STARTING_FORCE)
-    for law in qs:
-        yield _problem(WARNING, law, "law said to be in force has no 'in force' or 'reinstated' event")
+def laws_without_events():
+    """A law's status and force come from its dated events: one without any is reported."""
+    for law in Law.objects.filter(events__isnull=True).select_related("country"):
+        severity = ERROR if law.is_published else WARNING
+        yield _problem(severity, law, "law has no dated event: its status and when it is in force cannot be derived")
 
 
-def unverified_evidence_on_published_types():
-    rows = Evidence.objects.filter(
+def laws_never_in_force_that_types_rest_on():
+    """A law types rest on, with events but none that starts its force, counts for nothing (a bill excepted)."""
+    started = LawEvent.objects.filter(kind__in=LAW_EVENTS_STARTING_FORCE).values("law")
+    rested_on = Q(pk__in=Reference.objects.values("law")) | Q(pk__in=LegalBasis.objects.values("law"))
+    qs = (
+        Law.objects.published()
+        .filter(rested_on, events__isnull=False)
+        .exclude(pk__in=started)
+        .exclude(kind=LawKind.BILL)
+    )
+    for law in qs.distinct():
+        yield _problem(
+            WARNING, law, "types rest on this law, but none of its events puts it in force: its references never count"
+        )
+
+
+def unverified_references_on_published_types():
+    rows = Reference.objects.filter(
         verification=Verification.UNVERIFIED,
-        org_type__publication_status=PublicationStatus.PUBLISHED,
-    ).select_related("org_type__country", "sub_condition", "law")
+        assessment__org_type__publication_status=PublicationStatus.PUBLISHED,
+    ).select_related("assessment__org_type__country", "assessment__sub_condition", "law")
     for row in rows:
-        yield _problem(WARNING, row, "unverified evidence on a published type (shown flagged to the public)")
+        yield _problem(WARNING, row, "unverified reference on a published type (shown flagged to the public)")
+
+
+def stored_landscape_drift():
+    """
+    The stored cells, classifications and law statuses equal what the rule gives
+    today; ``manage.py reclassify`` repairs them.
+    """
+    day = timezone.localdate()
+    for org_type, stored, computed in OrganizationType.objects.drift(day):
+        changes = ", ".join(f"{n} {stored[n]!r} (rule: {computed[n]!r})" for n in stored if stored[n] != computed[n])
+        yield _problem(ERROR, org_type, f"stored classification drifted from the rule: {changes}")
+    landscapes = OrganizationType.objects.landscape_on(day)
+    seen = set()
+    for cell in Assessment.objects.select_related("org_type__country", "sub_condition"):
+        seen.add((cell.org_type_id, cell.sub_condition_id))
+        computed = landscapes[cell.org_type_id].cells.get(cell.sub_condition_id)
+        stored = (cell.finding, cell.not_stipulated_kind)
+        if computed is not None and stored != (computed.finding, computed.not_stipulated_kind):
+            yield _problem(ERROR, cell, f"stored finding {cell.finding!r} drifted from the rule ({computed.finding!r})")
+    missing = sum(1 for t, landscape in landscapes.items() for sub_id in landscape.cells if (t, sub_id) not in seen)
+    if missing:
+        message = f"{missing} cell(s) missing: every type has one per sub-condition"
+        yield Problem(ERROR, "orgs.Assessment", 0, "cells", message)
+    statuses = Law.objects.statuses_on(day)
+    for law in Law.objects.filter(pk__in=list(statuses)).order_by("pk"):
+        if law.status != statuses[law.pk]:
+            yield _problem(ERROR, law, f"stored status {law.status!r} drifted from its events ({statuses[law.pk]!r})")
+
+
+def claims_in_conflict():
+    """Where our coding disagrees with the research, the disagreement is listed, and explained."""
+    for claim, status, about in Claim.objects.published().evaluated():
+        expects = f"the research expects {claim.get_expects_display().lower()}"
+        names = ", ".join(t.name for t in about) or "no type coded"
+        if status == claims_rule.CONFLICT and claim.explanation.strip():
+            yield _problem(WARNING, claim, f"{expects}; our coding differs ({names}); explained on the type page")
+        elif status == claims_rule.CONFLICT:
+            yield _problem(ERROR, claim, f"{expects}; our coding differs ({names}) and no explanation says why")
+        elif status == claims_rule.OPEN:
+            yield _problem(WARNING, claim, f"{expects}; cells not yet assessed decide it ({names})")
 
 
 CHECKS = [
     published_types_without_law,
-    published_types_without_evidence,
-    evidence_without_provision_or_source,
+    published_types_with_nothing_assessed,
+    cells_not_assessed_without_a_note,
+    references_without_provision_or_source,
+    references_that_overclaim,
+    references_on_another_countrys_law,
     laws_without_source_url,
     statistics_without_year_or_source,
     published_countries_without_narrative,
     unverified_without_note,
     unverified_facts_without_note,
     published_laws_without_source,
-    laws_in_force_without_event,
-    unverified_evidence_on_published_types,
+    laws_without_events,
+    laws_never_in_force_that_types_rest_on,
+    unverified_references_on_published_types,
+    stored_landscape_drift,
+    claims_in_conflict,
 ]
 
 

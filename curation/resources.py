@@ -38,7 +38,7 @@ from core.choices import PublicationStatus
 from core.models import MAX_YEAR, MIN_YEAR
 from countries.lineage import cycle_message, find_cycle, stored_links
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, LegalBasis, OrganizationType
+from orgs.models import Assessment, Claim, LegalBasis, OrganizationType, Reference
 from orgs.signals import reclassify_at_end
 
 from .services import short_reason
@@ -343,8 +343,10 @@ class CuratedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    @staticmethod
-    def validate_constraints(instance, exclude, skip_unique_on):
+    # Check constraints the model's ``clean()`` already says in Python: not queried again per row.
+    checked_in_clean = frozenset()
+
+    def validate_constraints(self, instance, exclude, skip_unique_on):
         """``Model.validate_constraints``, without the unique constraints on exactly ``skip_unique_on``."""
         using = router.db_for_write(type(instance), instance=instance)
         errors = {}
@@ -355,6 +357,8 @@ class CuratedResource(resources.ModelResource):
                         continue
                 if isinstance(constraint, CheckConstraint) and Q(constraint.condition).referenced_base_fields & exclude:
                     continue  # what Django concludes too, after building a query (FieldError: not checked)
+                if constraint.name in self.checked_in_clean:
+                    continue
                 try:
                     constraint.validate(model_class, instance, exclude=exclude, using=using)
                 except ValidationError as exc:
@@ -389,18 +393,21 @@ class CuratedResource(resources.ModelResource):
     def check_row(self, instance, row, errors):
         """A model's own checks of one row: add messages to ``errors`` ({column: [messages]})."""
 
-    # For child rows (evidence, legal bases, law events): the attribute naming the publishable parent.
+    # For child rows (cells, references, legal bases, law events): the attribute naming the
+    # publishable parent, or ``parent_of`` for a parent further up.
     parent_attr = None
+
+    def parent_of(self, instance):
+        """The publishable record this row belongs to, or None."""
+        if not self.parent_attr or not getattr(instance, f"{self.parent_attr}_id"):
+            return None
+        return getattr(instance, self.parent_attr, None)
 
     def _publication_errors(self, instance, user):
         if user is None:
             return {}  # management commands run with the server's authority
         if self.parent_attr:
-            parent = (
-                getattr(instance, self.parent_attr, None)
-                if getattr(instance, f"{self.parent_attr}_id")
-                else None
-            )
+            parent = self.parent_of(instance)
             popts = type(parent)._meta if parent is not None else None
             if (
                 parent is not None
@@ -488,7 +495,6 @@ class LawResource(CuratedResource):
             "short_title",
             "citation",
             "kind",
-            "status",
             "enacted_on",
             "enacted_precision",
             "summary",
@@ -496,6 +502,7 @@ class LawResource(CuratedResource):
             "source",
             "verification",
             "verification_note",
+            "curator_note",
             "amends",
             "replaces",
             "publication_status",
@@ -503,6 +510,9 @@ class LawResource(CuratedResource):
         ]
 
     export_order_by = ("slug",)
+    # A law's status is derived from its dated events: a file may carry it, it is never read.
+    derived_fields = ("status",)
+    ignored_columns = frozenset(derived_fields)
 
     def check_row(self, instance, row, errors):
         # A date out of range, or a law that amends or replaces itself or closes a loop, is refused by name.
@@ -588,15 +598,15 @@ class StatisticResource(CuratedResource):
 
     export_order_by = ("slug",)
 
-# Organization types, their legal bases and their sub-condition evidence. A type's
-# ``classification`` and ``features_met`` are never read from a file: they are derived from
-# the evidence rows by ``orgs.signals`` (and by ``EvidenceQuerySet`` on bulk writes)
-# whenever evidence is imported.
+# Organization types, their legal bases, their cells (assessments), the references the
+# cells' findings rest on, and the research's claims. A type's classification and a cell's
+# finding are never read from a file: they are derived from the references by
+# ``orgs.signals`` (and ``ReferenceQuerySet`` on bulk writes) whenever references are imported.
 
 
 class OrganizationTypeResource(CuratedResource):
     export_order_by = ("slug",)
-    derived_fields = ("classification", "features_met")
+    derived_fields = ("classification", "classification_max", "settled", "features_met")
     ignored_columns = frozenset(derived_fields)
 
     class Meta(CuratedResource.Meta):
@@ -611,6 +621,7 @@ class OrganizationTypeResource(CuratedResource):
             "local_name",
             "description",
             "legally_institutionalized",
+            "curator_note",
             "publication_status",
             "last_verified",
         ]
@@ -626,17 +637,162 @@ class LegalBasisResource(CuratedResource):
         fields = ["org_type", "law", "provision", "note"]
 
 
-class EvidenceResource(CuratedResource):
+class AssessmentResource(CuratedResource):
+    """A cell's notes; its finding is derived from its references (a file may carry it, it is never read)."""
+
     parent_attr = "org_type"
-    export_order_by = ("org_type__slug", "sub_condition__code", "law__slug")
+    export_order_by = ("org_type__slug", "sub_condition__code")
+    derived_fields = ("finding", "not_stipulated_kind")
+    ignored_columns = frozenset(derived_fields)
+
+    class Meta(CuratedResource.Meta):
+        model = Assessment
+        import_id_fields = ["org_type", "sub_condition"]
+        fields = ["org_type", "sub_condition", "note", "curator_note"]
+
+
+class CellWidget(widgets.ForeignKeyWidget):
+    """A reference's cell, written in a file as its type's slug and its sub-condition's code."""
+
+    def __init__(self):
+        super().__init__(Assessment)
+
+    @staticmethod
+    def split(value):
+        type_slug, _, code = str(value or "").partition("|")
+        return type_slug.strip(), code.strip()
+
+    def warm(self, values):
+        """Look up every cell ``values`` name at once (a query per 500 types) for this import's cache."""
+        cache = _lookups.get()
+        if cache is None:
+            return
+        wanted = {self.split(v) for v in values if str(v or "").strip("| ")}
+        slugs = sorted({slug for slug, _ in wanted})
+        for start in range(0, len(slugs), 500):
+            cells = Assessment.objects.filter(org_type__slug__in=slugs[start : start + 500])
+            for found in cells.select_related("org_type", "sub_condition"):
+                cache[(Assessment, (found.org_type.slug, found.sub_condition.code))] = found
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() in ("", "|"):
+            return None
+        type_slug, code = self.split(value)
+        cache = _lookups.get()
+        key = (Assessment, (type_slug, code))
+        if cache is not None and key in cache:
+            return cache[key]
+        try:
+            found = Assessment.objects.select_related("org_type", "sub_condition").get(
+                org_type__slug=type_slug, sub_condition__code=code
+            )
+        except Assessment.DoesNotExist:
+            if not OrganizationType.objects.filter(slug=type_slug).exists():
+                problem = f"There is no organization type with organization type slug '{type_slug}'"
+            else:
+                problem = f"There is no sub-condition with sub-condition code '{code}'"
+            raise ValueError(f"{problem} (check the spelling, or import that record first).") from None
+        if cache is not None:
+            cache[key] = found
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{value.org_type.slug}|{value.sub_condition.code}"
+
+
+class ReferenceResource(CuratedResource):
+    """
+    The references of the cells. A file names a reference's cell by two columns,
+    ``org_type`` (slug) and ``sub_condition`` (code); they are read together as the cell.
+    """
+
+    parent_attr = "assessment"
+    export_order_by = ("assessment__org_type__slug", "assessment__sub_condition__code", "law__slug", "provision")
+    checked_in_clean = frozenset({"reference_not_stipulated_kind_matches_finding", "reference_period_in_order"})
+    cell_columns = ("org_type", "sub_condition")
+
+    org_type = fields.Field(column_name="org_type", readonly=True)
+    sub_condition = fields.Field(column_name="sub_condition", readonly=True)
+    assessment = fields.Field(attribute="assessment", column_name="assessment", widget=CellWidget())
+
+    class Meta(CuratedResource.Meta):
+        model = Reference
+        import_id_fields = ["assessment", "law", "provision"]
+        fields = [
+            "org_type", "sub_condition", "assessment", "finding", "not_stipulated_kind", "law", "provision",
+            "quote", "quote_language", "translation", "note", "curator_note", "valid_from", "valid_until",
+            "source", "verification",
+        ]  # fmt: skip
+
+    def parent_of(self, instance):
+        return instance.assessment.org_type if instance.assessment_id else None
+
+    def get_export_fields(self, selected_fields=None):
+        return [field for field in super().get_export_fields(selected_fields) if field.column_name != "assessment"]
+
+    def dehydrate_org_type(self, reference):
+        return reference.assessment.org_type.slug
+
+    def dehydrate_sub_condition(self, reference):
+        return reference.assessment.sub_condition.code
+
+    def get_queryset(self):
+        return Reference.objects.select_related("assessment__org_type", "assessment__sub_condition", "law", "source")
+
+    def before_import(self, dataset, **kwargs):
+        # The two cell columns become the one the model knows, before the key columns are read.
+        headers = [str(h).strip() if h is not None else "" for h in dataset.headers or []]
+        if len(dataset) and "assessment" not in headers and not all(c in headers for c in self.cell_columns):
+            missing = [c for c in self.cell_columns if c not in headers]
+            raise ValueError(f"Missing key column(s) {', '.join(repr(c) for c in missing)}; every row needs it.")
+        if all(column in headers for column in self.cell_columns) and "assessment" not in headers:
+            type_at, sub_at = headers.index("org_type"), headers.index("sub_condition")
+            values = [f"{str(row[type_at] or '').strip()}|{str(row[sub_at] or '').strip()}" for row in dataset]
+            for column in self.cell_columns:
+                del dataset[dataset.headers[[str(h).strip() for h in dataset.headers].index(column)]]
+            dataset.append_col(values, header="assessment")
+        if "assessment" in (dataset.headers or []):
+            # Every cell the file names, looked up at once (before the keys are compared row by row).
+            self.fields["assessment"].widget.warm(row.get("assessment") for row in dataset.dict)
+        super().before_import(dataset, **kwargs)
+
+    @staticmethod
+    def on_cell_columns(exc):
+        """A problem with the cell, reported on the column the file has: ``org_type`` or ``sub_condition``."""
+        errors = exc.update_error_dict({})
+        for message in errors.pop("assessment", []):
+            text = " ".join(message.messages) if isinstance(message, ValidationError) else str(message)
+            column = "org_type" if "organization type" in text else "sub_condition"
+            errors.setdefault(column, []).append(text)
+        return ValidationError(errors)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValidationError as exc:
+            raise self.on_cell_columns(exc) from exc
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            raise self.on_cell_columns(exc) from exc
 
     def import_data(self, dataset, *args, **kwargs):
         # The types touched by the file are reclassified once, at its end and in its
-        # transaction, rather than once per evidence row (orgs.signals).
+        # transaction, rather than once per reference row (orgs.signals).
         with transaction.atomic(), reclassify_at_end():
             return super().import_data(dataset, *args, **kwargs)
 
+
+class ClaimResource(CuratedResource):
+    export_order_by = ("slug",)
+
     class Meta(CuratedResource.Meta):
-        model = Evidence
-        import_id_fields = ["org_type", "sub_condition", "law"]
-        fields = ["org_type", "sub_condition", "law", "provision", "note", "source", "verification"]
+        model = Claim
+        import_id_fields = ["slug"]
+        instance_loader_class = SingleKeyLoader
+        fields = [
+            "slug", "country", "org_type", "family", "statement", "source", "locator", "quote", "expects",
+            "scope", "explanation", "publication_status", "last_verified",
+        ]  # fmt: skip

@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from core.choices import PublicationStatus, Verification
 from countries.models import Country, Law, LawEvent, Revision, RevisionStatus, Statistic
-from orgs.choices import SuggestionStatus
-from orgs.models import Evidence, Family, Feature, OrganizationType, Suggestion
+from orgs import claims as claims_rule
+from orgs.choices import Finding, SuggestionStatus
+from orgs.models import Assessment, Claim, Family, Feature, OrganizationType, Reference, Suggestion
 
 from . import services
 from .formats import RESOURCES, export_whole, whole_to_bytes
@@ -121,28 +122,50 @@ def months_ago(day: datetime.date, months: int) -> datetime.date:
 
 def coverage_matrix():
     """
-    For each country: one row per family, one cell per feature, holding the number of
-    evidence rows (0 = no evidence), or None when the country has no type of that family.
+    For each country: one row per family, one cell per feature, holding
+    ``(cells not yet assessed, cells)`` over that family's types, or None when the
+    country has no type of that family. Two queries for the counts.
     """
     features = list(Feature.objects.all())
     families = list(Family.objects.all())
     countries = list(Country.objects.order_by("name"))
-    types = set(OrganizationType.objects.values_list("country_id", "family_id").distinct())
     counts = {}
-    rows = Evidence.objects.values_list(
-        "org_type__country_id", "org_type__family_id", "sub_condition__feature_id"
+    rows = (
+        Assessment.objects.order_by()
+        .values_list("org_type__country_id", "org_type__family_id", "sub_condition__feature_id", "finding")
+        .annotate(n=Count("pk"))
     )
-    for key in rows:
-        counts[key] = counts.get(key, 0) + 1
+    for country_id, family_id, feature_id, finding, n in rows:
+        open_, total = counts.get((country_id, family_id, feature_id), (0, 0))
+        counts[(country_id, family_id, feature_id)] = (open_ + (n if finding == Finding.NOT_ASSESSED else 0), total + n)
+    types = set(OrganizationType.objects.values_list("country_id", "family_id").distinct())
     matrix = []
     for country in countries:
         family_rows = []
         for family in families:
             has_type = (country.pk, family.pk) in types
-            cells = [counts.get((country.pk, family.pk, f.pk), 0) if has_type else None for f in features]
+            cells = [counts.get((country.pk, family.pk, f.pk), (0, 0)) if has_type else None for f in features]
             family_rows.append({"family": family, "cells": cells, "has_type": has_type})
         matrix.append({"country": country, "rows": family_rows})
     return features, matrix
+
+
+def claims_against_coding():
+    """The research's statements our coding disagrees with, or that cells not yet assessed decide."""
+    out = []
+    for claim, status, about in Claim.objects.evaluated():
+        if status in (claims_rule.CONFLICT, claims_rule.OPEN):
+            conflict = status == claims_rule.CONFLICT
+            row = {"claim": claim, "status": claims_rule.LABELS[status], "conflict": conflict, "types": about}
+            out.append({**row, "url": _url_of(claim)})
+    return out
+
+
+def overclaiming_references():
+    """References labelled ``statute`` or ``official`` that quote no wording."""
+    rows = Reference.objects.filter(verification__in=[Verification.STATUTE, Verification.OFFICIAL], quote="")
+    rows = rows.select_related("assessment__org_type__country", "assessment__sub_condition", "law")
+    return [{"record": row, "url": _url_of(row)} for row in rows]
 
 
 def stale_records(today=None):
@@ -172,10 +195,10 @@ def unverified_on_published():
     unverified = Verification.UNVERIFIED
     groups = [
         (
-            "Evidence",
-            Evidence.objects.filter(
-                verification=unverified, org_type__publication_status=published
-            ).select_related("org_type__country", "sub_condition", "law"),
+            "References",
+            Reference.objects.filter(
+                verification=unverified, assessment__org_type__publication_status=published
+            ).select_related("assessment__org_type__country", "assessment__sub_condition", "law"),
         ),
         (
             "Law events",
@@ -195,7 +218,11 @@ def unverified_on_published():
 
 
 def quality_dashboard(request):
-    """Coverage matrix, check_data problems, records due for verification, unverified facts on public records."""
+    """
+    Cells not yet assessed per country, family and feature; statements of the research our
+    coding disagrees with; references that overclaim; check_data problems; records due for
+    verification; unverified facts on public records.
+    """
     if not request.user.is_staff:
         raise PermissionDenied
     features, matrix = coverage_matrix()
@@ -211,6 +238,8 @@ def quality_dashboard(request):
         "cutoff": cutoff,
         "stale": stale,
         "unverified": unverified_on_published(),
+        "claims": claims_against_coding(),
+        "overclaiming": overclaiming_references(),
     }
     return TemplateResponse(request, "admin/quality_dashboard.html", context)
 

@@ -7,10 +7,11 @@ from core.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictB
 from countries.filtersets import country_filter
 from countries.models import Country, Law
 
-from .choices import ClassificationChoice
-from .models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
+from .choices import ClassificationChoice, Finding
+from .models import Assessment, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
+from .querysets import Method
 
-FEATURES_MET_CHOICES = [(n, str(n)) for n in range(4)]
+FEATURES_MET_CHOICES = [(n, str(n)) for n in range(7)]
 
 
 def visible_laws(request):
@@ -19,10 +20,10 @@ def visible_laws(request):
 
 class OrganizationTypeFilterSet(APIFilterSet):
     """
-    Several values of one parameter match any of them; several parameters
-    must all match. With ``as_of``, the derived filters (``classification``,
-    ``features_met``, ``feature``, ``sub_condition``) apply to the landscape
-    of that day.
+    Several values of one parameter match any of them; several parameters must all
+    match. Every derived filter (``classification``, ``settled``, ``features_met``,
+    ``feature``, ``sub_condition``, ``finding``) applies to the landscape of the day
+    asked (``as_of``), today without it: the stored values are today's.
     """
 
     search_fields = ("name", "local_name", "description")
@@ -30,13 +31,21 @@ class OrganizationTypeFilterSet(APIFilterSet):
     country = country_filter()
     family = CodeListFilter(
         field_name="family__slug",
-        to_field_name="slug", queryset=Family.objects.all(), help_text="One or several family slugs."
+        to_field_name="slug",
+        queryset=Family.objects.all(),
+        help_text="One or several family slugs.",
     )
     classification = django_filters.MultipleChoiceFilter(
-        choices=ClassificationChoice.choices, method="filter_derived", help_text="sseoe, pho or outside."
+        choices=ClassificationChoice.choices,
+        method="filter_derived",
+        help_text="sseoe, pho or outside: what the met findings establish (see settled).",
+    )
+    settled = StrictBooleanFilter(
+        method="filter_derived",
+        help_text="true: no cell not yet assessed could change the classification; false: provisional.",
     )
     features_met = django_filters.MultipleChoiceFilter(
-        choices=FEATURES_MET_CHOICES, method="filter_derived", help_text="How many of the three features are met."
+        choices=FEATURES_MET_CHOICES, method="filter_derived", help_text="How many of the features are met."
     )
     feature = CodeListFilter(
         to_field_name="code",
@@ -48,75 +57,121 @@ class OrganizationTypeFilterSet(APIFilterSet):
         to_field_name="code",
         queryset=SubCondition.objects.all(),
         method="filter_derived",
-        help_text="Types meeting this sub-condition, by code (e.g. democratic-governance).",
+        help_text="Types meeting this sub-condition, by code (e.g. democratic-governance); with finding, types "
+        "whose cell for it has that finding.",
+    )
+    finding = django_filters.MultipleChoiceFilter(
+        choices=Finding.choices,
+        method="filter_derived",
+        help_text="Types with a cell of this finding (met, not_stipulated, not_assessed); with sub_condition, "
+        "that sub-condition's cell.",
     )
     law = IdListFilter(
         queryset=visible_laws,
         method="filter_law",
-        help_text="Types resting on this law (id), as legal basis or evidence.",
+        help_text="Types resting on this law (id), as legal basis or reference.",
     )
     legally_institutionalized = StrictBooleanFilter(help_text="true for types with a legal form of their own.")
     as_of = django_filters.DateFilter(
         method="filter_as_of",
         help_text="Time travel (YYYY-MM-DD): the types that existed that day (resting on a law then in force, "
-        "or on no law), with their evidence, laws and classification as they stood that day.",
+        "or on no law), with their findings, laws and classification as they stood that day. Without it: today.",
     )
     updated_since = django_filters.IsoDateTimeFilter(
         method="filter_updated_since",
-        help_text="Types changed at or after this ISO 8601 datetime, including changes and deletions of "
-        "their evidence and legal bases (the change feed); no limit on age.",
+        help_text="Types changed at or after this ISO 8601 datetime, including changes of their classification "
+        "(for whatever reason), and changes and deletions of their cells, references and legal bases "
+        "(the change feed); no limit on age.",
     )
 
     class Meta:
         model = OrganizationType
         fields = [
-            "country", "family", "classification", "features_met", "feature", "sub_condition", "law",
-            "legally_institutionalized", "as_of",
+            "country", "family", "classification", "settled", "features_met", "feature", "sub_condition",
+            "finding", "law", "legally_institutionalized", "as_of",
         ]  # fmt: skip
 
-    def filter_as_of(self, queryset, name, value):
-        # The derived filters and the serializer read the date too.
-        return queryset.existing_on(value)
+    DERIVED = ("classification", "settled", "features_met", "feature", "sub_condition", "finding")
+
+    def filter_queryset(self, queryset):
+        # The derived filters are applied together, on the day's landscape, after the others.
+        derived = {name: self.form.cleaned_data.get(name) for name in self.DERIVED}
+        queryset = super().filter_queryset(queryset)
+        return self.filter_landscape(queryset, {k: v for k, v in derived.items() if v not in (None, [], "")})
 
     def filter_derived(self, queryset, name, value):
+        return queryset  # see filter_landscape
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset  # the view narrows to the types existing that day; the serializer reads the date too
+
+    def filter_landscape(self, queryset, wanted):
+        if not wanted:
+            return queryset
         day = self.form.cleaned_data.get("as_of")
         if day is None:
-            if name == "classification":
-                return queryset.filter(classification__in=value)
-            if name == "features_met":
-                return queryset.filter(features_met__in=[int(v) for v in value])
-            evidence = Evidence.objects.all()
-            if name == "feature":
-                evidence = evidence.filter(sub_condition__feature__in=value)
-            else:
-                evidence = evidence.filter(sub_condition__in=value)
-            return queryset.filter(pk__in=evidence.values("org_type"))
-        wanted = {str(v) if name in ("classification", "features_met") else v.code for v in value}
+            return self.filter_stored(queryset, wanted)
+        method = Method.read()
+        codes = {pk: (code, feature) for pk, (code, _short, feature, _order) in method.sub_conditions.items()}
         keep = []
-        for pk, (result, sub_conditions) in queryset.classified_on(day).items():
-            if name == "classification":
-                found = {result.classification}
-            elif name == "features_met":
-                found = {str(result.features_met)}
-            elif name == "feature":
-                found = set(result.met_features)
-            else:
-                found = set(sub_conditions)
-            if found & wanted:
+        for pk, landscape in queryset.landscape_on(day, method).items():
+            if self.matches(landscape.result, {codes[s]: c.finding for s, c in landscape.cells.items()}, wanted):
                 keep.append(pk)
         return queryset.filter(pk__in=keep)
+
+    @staticmethod
+    def matches(result, cells, wanted):
+        """Whether a type's result and cells ``{(code, feature): finding}`` pass every derived filter asked."""
+        if "classification" in wanted and result.classification not in wanted["classification"]:
+            return False
+        if "settled" in wanted and result.settled != wanted["settled"]:
+            return False
+        if "features_met" in wanted and str(result.features_met) not in wanted["features_met"]:
+            return False
+        if "feature" in wanted and not {f.code for f in wanted["feature"]} & set(result.met_features):
+            return False
+        findings = set(wanted.get("finding") or [Finding.MET])
+        if "sub_condition" in wanted:
+            subs = {s.code for s in wanted["sub_condition"]}
+            return any(cells[(code, f)] in findings for code, f in cells if code in subs)
+        if "finding" in wanted:
+            return any(finding in findings for finding in cells.values())
+        return True
+
+    def filter_stored(self, queryset, wanted):
+        if "classification" in wanted:
+            queryset = queryset.filter(classification__in=wanted["classification"])
+        if "settled" in wanted:
+            queryset = queryset.filter(settled=wanted["settled"])
+        if "features_met" in wanted:
+            queryset = queryset.filter(features_met__in=[int(v) for v in wanted["features_met"]])
+        if "feature" in wanted:
+            met = Assessment.objects.filter(finding=Finding.MET, sub_condition__feature__in=wanted["feature"])
+            queryset = queryset.filter(pk__in=met.values("org_type"))
+        findings = wanted.get("finding") or [Finding.MET]
+        cells = Assessment.objects.filter(finding__in=findings)
+        if "sub_condition" in wanted:
+            cells = cells.filter(sub_condition__in=wanted["sub_condition"])
+            queryset = queryset.filter(pk__in=cells.values("org_type"))
+        elif "finding" in wanted:
+            queryset = queryset.filter(pk__in=cells.values("org_type"))
+        return queryset
 
     def filter_law(self, queryset, name, value):
         return queryset.filter(
             Q(pk__in=LegalBasis.objects.filter(law__in=value).values("org_type"))
-            | Q(pk__in=Evidence.objects.filter(law__in=value).values("org_type"))
+            | Q(pk__in=Reference.objects.filter(law__in=value).values("assessment__org_type"))
         )
 
     def filter_updated_since(self, queryset, name, value):
         changed = Q(updated_at__gte=value)
-        for model in (Evidence, LegalBasis):
-            changed |= Q(pk__in=model.objects.filter(updated_at__gte=value).values("org_type"))
-            changed |= Q(pk__in=model.history.filter(history_type="-", history_date__gte=value).values("org_type_id"))
+        changed |= Q(pk__in=Assessment.objects.filter(updated_at__gte=value).values("org_type"))
+        changed |= Q(pk__in=Reference.objects.filter(updated_at__gte=value).values("assessment__org_type"))
+        changed |= Q(pk__in=LegalBasis.objects.filter(updated_at__gte=value).values("org_type"))
+        deleted = Q(history_type="-", history_date__gte=value)
+        changed |= Q(pk__in=LegalBasis.history.filter(deleted).values("org_type_id"))
+        removed_refs = Reference.history.filter(deleted).values("assessment_id")
+        changed |= Q(pk__in=Assessment.objects.filter(pk__in=removed_refs).values("org_type"))
         return queryset.filter(changed)
 
 

@@ -1,7 +1,13 @@
+"""
+The method (features, sub-conditions, families), organization types and what their
+classification rests on: each type's legal bases, its six cells (``Assessment``) and
+the references each cell's finding rests on (``Reference``); the research's own
+statements (``Claim``); the public's suggested corrections.
+"""
+
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -9,15 +15,27 @@ from core.choices import Verification
 from core.models import PublishableModel, TimeStampedModel
 
 from . import classification as rule
-from .choices import ClassificationChoice, SuggestionStatus
+from .choices import (
+    ClaimExpectation,
+    ClaimScope,
+    ClassificationChoice,
+    Finding,
+    NotStipulatedKind,
+    ReferenceFinding,
+    SuggestionStatus,
+)
 from .querysets import (
-    EvidenceQuerySet,
+    AssessmentQuerySet,
+    ClaimQuerySet,
     FamilyQuerySet,
     FeatureQuerySet,
     LegalBasisQuerySet,
     OrganizationTypeQuerySet,
+    ReferenceQuerySet,
     SubConditionQuerySet,
 )
+
+CURATOR_NOTE_HELP = "Internal: for the analysts only, never shown to the public."
 
 
 class Feature(TimeStampedModel):
@@ -98,9 +116,12 @@ class OrganizationType(PublishableModel):
     """
     A legal (or nationally operating) form of organization in one country.
 
-    ``classification`` and ``features_met`` are derived from the evidence rows
-    by ``orgs.classification.classify`` and kept in step by ``orgs.signals``;
-    nobody types them.
+    Its cells (``assessments``, one per sub-condition) hold the findings; the stored
+    classification is derived from them, for today, by the pure rule
+    (``orgs.classification``), and kept in step by ``orgs.signals`` and
+    ``OrganizationTypeQuerySet.reclassify``; nobody types it. ``classification`` is what
+    the met findings establish so far, ``classification_max`` the highest the cells not
+    yet assessed could still make it; ``settled`` when the two agree.
     """
 
     slug = models.SlugField(max_length=150, unique=True)
@@ -116,9 +137,10 @@ class OrganizationType(PublishableModel):
         default=True,
         help_text="False for types that operate nationally without a legal form of their own.",
     )
+    curator_note = models.TextField(blank=True, help_text=CURATOR_NOTE_HELP)
     laws = models.ManyToManyField("countries.Law", through="LegalBasis", related_name="org_types", blank=True)
     sub_conditions = models.ManyToManyField(
-        SubCondition, through="Evidence", related_name="org_types", blank=True
+        SubCondition, through="Assessment", related_name="org_types", blank=True
     )
     classification = models.CharField(
         max_length=8,
@@ -126,12 +148,22 @@ class OrganizationType(PublishableModel):
         default=ClassificationChoice.OUTSIDE,
         editable=False,
         db_index=True,
+        help_text="What the met findings establish today: the lowest classification still reachable.",
     )
-    features_met = models.PositiveSmallIntegerField(
-        default=0, editable=False, validators=[MaxValueValidator(3)]
+    classification_max = models.CharField(
+        max_length=8,
+        choices=ClassificationChoice.choices,
+        default=ClassificationChoice.SSEOE,
+        editable=False,
+        help_text="The highest classification the cells not yet assessed could still make it.",
     )
+    settled = models.BooleanField(
+        default=False, editable=False, help_text="Whether no cell not yet assessed could change the classification."
+    )
+    features_met = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    # The derived fields stay out of the history: a revert must never write an old classification back.
+    history = HistoricalRecords(excluded_fields=["classification", "classification_max", "settled", "features_met"])
     objects = OrganizationTypeQuerySet.as_manager()
 
     class Meta:
@@ -143,14 +175,13 @@ class OrganizationType(PublishableModel):
         verbose_name = "organization type"
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="org_type_unique_name_per_country"),
-            models.CheckConstraint(condition=Q(features_met__lte=3), name="org_type_features_met_0_3"),
         ]
         indexes = [
             # The lists' filters and counts read only these columns: on PostgreSQL an
             # index-only scan instead of reading every (wide) row (docs/performance.md).
             models.Index(
                 fields=["publication_status", "classification"],
-                include=["country", "family", "legally_institutionalized", "features_met"],
+                include=["country", "family", "legally_institutionalized", "features_met", "settled"],
                 name="orgtype_list_filters",
             ),
         ]
@@ -166,47 +197,11 @@ class OrganizationType(PublishableModel):
     def get_absolute_url(self):
         return reverse("orgs:org-type-detail", kwargs={"slug": self.slug})
 
-    # Classification -------------------------------------------------------
-
-    def compute_classification(self, evidence=None) -> rule.Classification:
-        """Apply the rule to ``evidence`` (default: this type's stored evidence rows)."""
-        if evidence is None:
-            evidence = self.evidence.select_related("sub_condition__feature")
-        features = Feature.objects.values_list("code", flat=True)
-        return rule.classify((row.sub_condition.feature.code for row in evidence), features)
-
-    def refresh_classification(self, save=True) -> rule.Classification:
-        """Recompute the stored classification; write it only when it changed."""
-        result = self.compute_classification()
-        changed = (self.classification, self.features_met) != (
-            result.classification,
-            result.features_met,
-        )
-        self.classification = result.classification
-        self.features_met = result.features_met
-        if save and changed and self.pk:
-            # update() skips save(): no history row for a derived field, no signal loop.
-            type(self).objects.filter(pk=self.pk).update(
-                classification=result.classification, features_met=result.features_met
-            )
-        return result
-
-    def explain_classification(self, evidence=None):
-        """The classification and a list of sentences that justify it."""
-        if evidence is None:
-            evidence = self.evidence.select_related("sub_condition__feature", "law")
-        features = {f.code: f.name for f in Feature.objects.all()}
-        return rule.explain(
-            (
-                (
-                    row.sub_condition.feature.code,
-                    row.sub_condition.name,
-                    " ".join(p for p in (row.law.short_title or row.law.citation, row.provision) if p),
-                )
-                for row in evidence
-            ),
-            features,
-        )
+    @property
+    def classification_range(self):
+        """The classifications still reachable, lowest first (one when settled)."""
+        low, high = rule.ORDER.index(self.classification), rule.ORDER.index(self.classification_max)
+        return list(rule.ORDER[low : high + 1])
 
 
 class LegalBasis(TimeStampedModel):
@@ -244,59 +239,229 @@ class LegalBasis(TimeStampedModel):
             raise ValidationError({"law": "The law must belong to the type's country."})
 
 
-class Evidence(TimeStampedModel):
-    """A sub-condition a type meets, and the provision that stipulates it."""
+class Assessment(TimeStampedModel):
+    """
+    One cell: what the type's governing law says of one sub-condition.
 
-    org_type = models.ForeignKey(OrganizationType, on_delete=models.CASCADE, related_name="evidence")
-    # CASCADE on both: evidence means nothing without its sub-condition or law,
-    # and the signals recompute the type's classification when they go.
-    sub_condition = models.ForeignKey(SubCondition, on_delete=models.CASCADE, related_name="evidence")
-    law = models.ForeignKey("countries.Law", on_delete=models.CASCADE, related_name="evidence")
-    provision = models.CharField(max_length=200, blank=True, help_text="E.g. 'Art. 3(2)'.")
+    Its ``finding`` is derived from its references in force (``orgs.classification.
+    cell_finding``): stored for today, recomputed on every write and when a dated law
+    event passes. A cell without a reference in force is *not yet assessed*; its
+    ``note`` then says what could not be read, and why. Every type has one cell per
+    sub-condition, created with the type (and with a new sub-condition).
+    """
+
+    org_type = models.ForeignKey(OrganizationType, on_delete=models.CASCADE, related_name="assessments")
+    # CASCADE: a cell means nothing without its sub-condition; the type is reclassified when it goes.
+    sub_condition = models.ForeignKey(SubCondition, on_delete=models.CASCADE, related_name="assessments")
+    finding = models.CharField(
+        max_length=16, choices=Finding.choices, default=Finding.NOT_ASSESSED, editable=False, db_index=True,
+        help_text="Derived from the references in force today.",
+    )  # fmt: skip
+    not_stipulated_kind = models.CharField(
+        max_length=10, choices=NotStipulatedKind.choices, blank=True, editable=False,
+        help_text="For a cell not stipulated: whether the law is silent or stipulates the opposite.",
+    )  # fmt: skip
     note = models.TextField(
-        blank=True, help_text="Why the provision meets the sub-condition, in our own words."
+        blank=True, help_text="Public: context, or why the cell is not assessed (what could not be read, and why)."
     )
+    curator_note = models.TextField(blank=True, help_text=CURATOR_NOTE_HELP)
+
+    history = HistoricalRecords(excluded_fields=["finding", "not_stipulated_kind"])
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["org_type", "sub_condition__feature__order", "sub_condition__order", "pk"]
+        permissions = [("import_assessment", "Can import assessment rows from a spreadsheet")]
+        constraints = [
+            models.UniqueConstraint(fields=["org_type", "sub_condition"], name="assessment_one_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.org_type}: {self.sub_condition.short_code} {self.get_finding_display().lower()}"
+
+    def natural_key(self):
+        return (self.org_type.slug, self.sub_condition.code)
+
+    natural_key.dependencies = ["orgs.organizationtype", "orgs.subcondition"]
+
+
+class Reference(TimeStampedModel):
+    """
+    A provision a cell's finding rests on: the law and article, its wording quoted in
+    the original language (and our English rendering), the period it applies to, its
+    source and how far it was verified. ``finding`` says what the provision shows: the
+    sub-condition is met, or not stipulated (the law is silent, or stipulates the
+    opposite). The reference counts on a day when its law is in force that day (the law's
+    dated events decide) and the day falls in its own ``valid_from`` / ``valid_until``
+    when an amendment changed the article.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="references")
+    finding = models.CharField(max_length=16, choices=ReferenceFinding.choices, default=ReferenceFinding.MET)
+    not_stipulated_kind = models.CharField(
+        max_length=10, choices=NotStipulatedKind.choices, blank=True,
+        help_text="For a not-stipulated reference: silent (the law does not provide for it) or contrary.",
+    )  # fmt: skip
+    # CASCADE: a reference means nothing without its law; the cell is recomputed when it goes.
+    law = models.ForeignKey("countries.Law", on_delete=models.CASCADE, related_name="references")
+    provision = models.CharField(max_length=200, blank=True, help_text="E.g. 'Art. 3(2)'.")
+    quote = models.TextField(blank=True, help_text="The provision's wording, verbatim, in the original language.")
+    quote_language = models.CharField(
+        max_length=12, blank=True, help_text="BCP 47 tag of the quote's language, e.g. ko, ja, zh-Hans, id."
+    )
+    translation = models.TextField(blank=True, help_text="Our English rendering of the quote.")
+    note = models.TextField(
+        blank=True, help_text="Why the provision meets (or does not meet) the sub-condition, in our own words."
+    )
+    curator_note = models.TextField(blank=True, help_text=CURATOR_NOTE_HELP)
+    valid_from = models.DateField(
+        null=True, blank=True,
+        help_text="Only when an amendment changed this article: the day the quoted wording took effect.",
+    )  # fmt: skip
+    valid_until = models.DateField(
+        null=True, blank=True,
+        help_text="Only when an amendment changed this article: the first day the quoted wording no longer applied.",
+    )  # fmt: skip
     source = models.ForeignKey(
-        "countries.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+        "countries.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="references"
     )
     verification = models.CharField(
         max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
     )
 
     history = HistoricalRecords()
-    objects = EvidenceQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["org_type", "sub_condition__feature__order", "sub_condition__order", "pk"]
-        permissions = [
-            ("import_evidence", "Can import evidence rows from a spreadsheet"),
-        ]
-        verbose_name = "sub-condition evidence"
-        verbose_name_plural = "sub-condition evidence"
+        ordering = ["assessment", "law__enacted_on", "valid_from", "pk"]
+        permissions = [("import_reference", "Can import reference rows from a spreadsheet")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["org_type", "sub_condition", "law"], name="evidence_unique_per_law"
+            models.UniqueConstraint(fields=["assessment", "law", "provision"], name="reference_unique_provision"),
+            models.CheckConstraint(
+                condition=(Q(finding="met") & Q(not_stipulated_kind=""))
+                | (Q(finding="not_stipulated") & Q(not_stipulated_kind__in=["silent", "contrary"])),
+                name="reference_not_stipulated_kind_matches_finding",
+                violation_error_message="A not-stipulated reference says whether the law is silent or "
+                "stipulates the opposite; a met reference says neither.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=F("valid_from")),
+                name="reference_period_in_order",
+                violation_error_message="The period's end must come after its start.",
             ),
         ]
 
     def __str__(self):
-        return f"{self.sub_condition.short_code} via {self.law} {self.provision}".strip()
+        return f"{self.assessment.sub_condition.short_code} via {self.law} {self.provision}".strip()
 
     def natural_key(self):
-        return (self.org_type.slug, self.sub_condition.code, self.law.slug)
+        return (*self.assessment.natural_key(), self.law.slug, self.provision)
 
-    natural_key.dependencies = ["orgs.organizationtype", "orgs.subcondition", "countries.law"]
+    natural_key.dependencies = ["orgs.assessment", "countries.law"]
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Lets the signals reclassify the old type when a row moves to another.
-        instance._loaded_org_type_id = instance.org_type_id
+        # Lets the signals reclassify the old type when a reference moves to another cell.
+        instance._loaded_assessment_id = instance.__dict__.get("assessment_id")
         return instance
 
     def clean(self):
-        if self.org_type_id and self.law_id and self.org_type.country_id != self.law.country_id:
-            raise ValidationError({"law": "The law must belong to the type's country."})
+        # The two check constraints, said in Python too: an import validates thousands of rows
+        # without a query per row and constraint (curation.resources), with the same messages.
+        errors = {}
+        if self.assessment_id and self.law_id and self.assessment.org_type.country_id != self.law.country_id:
+            errors["law"] = "The law must belong to the type's country."
+        if self.finding == ReferenceFinding.MET and self.not_stipulated_kind:
+            errors["not_stipulated_kind"] = "A met reference says neither silent nor contrary; leave it empty."
+        if self.finding == ReferenceFinding.NOT_STIPULATED and self.not_stipulated_kind not in NotStipulatedKind.values:
+            errors["not_stipulated_kind"] = "Say whether the law is silent on it or stipulates the opposite."
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors["valid_until"] = "The period's end must come after its start."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Claim(PublishableModel):
+    """
+    A statement of the research itself (the ILO brief) about a country, a family of types
+    there, or one type, in our words, with what it implies for the classification. Where
+    our reading of the law disagrees, ``check_data`` lists the conflict and the type page
+    shows both, with ``explanation`` saying why they differ.
+    """
+
+    slug = models.SlugField(max_length=150, unique=True)
+    country = models.ForeignKey("countries.Country", on_delete=models.PROTECT, related_name="claims")
+    org_type = models.ForeignKey(
+        OrganizationType, on_delete=models.PROTECT, null=True, blank=True, related_name="claims",
+        help_text="The type the statement is about, if one.",
+    )  # fmt: skip
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="claims",
+        help_text="The family of types the statement is about, in the country, if one.",
+    )  # fmt: skip
+    statement = models.TextField(help_text="What the research says, in our words.")
+    source = models.ForeignKey("countries.Source", on_delete=models.PROTECT, related_name="claims")
+    locator = models.CharField(max_length=200, blank=True, help_text="Page or section of the source.")
+    quote = models.TextField(blank=True, help_text="The source's own words.")
+    expects = models.CharField(
+        max_length=10, choices=ClaimExpectation.choices, default=ClaimExpectation.NONE,
+        help_text="What the statement implies for the classification of the type (or of the family's types).",
+    )  # fmt: skip
+    scope = models.CharField(
+        max_length=6, choices=ClaimScope.choices, default=ClaimScope.ANY,
+        help_text="For a family: whether at least one of its types, or every one, is expected to qualify.",
+    )  # fmt: skip
+    explanation = models.TextField(
+        blank=True, help_text="Where our reading of the law disagrees with the statement: why (shown on the type page)."
+    )
+
+    history = HistoricalRecords()
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country__name", "slug"]
+        permissions = [
+            ("publish_claim", "Can publish, archive and approve changes to claim records"),
+            ("import_claim", "Can import claim rows from a spreadsheet"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(org_type__isnull=True) | Q(family__isnull=True),
+                name="claim_about_a_type_or_a_family",
+                violation_error_message="A statement is about one type or about a family, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country_id and self.country.code}: {self.statement[:80]}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["countries.country", "countries.source", "orgs.organizationtype", "orgs.family"]
+
+    def clean(self):
+        if self.org_type_id and self.country_id and self.org_type.country_id != self.country_id:
+            raise ValidationError({"org_type": "The type must belong to the statement's country."})
+
+
+class LandscapeDay(models.Model):
+    """
+    The day the stored findings, classifications and law statuses were computed for:
+    one row. When the date passes, ``orgs.landscape.ensure_current`` recomputes them, so
+    that a scheduled entry into force or repeal takes effect without anyone saving a record.
+    """
+
+    computed_for = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "landscape day"
+
+    def __str__(self):
+        return f"Landscape computed for {self.computed_for}"
 
 
 class Suggestion(models.Model):

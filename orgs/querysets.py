@@ -4,34 +4,51 @@ Querysets shared by the public pages, the API and the admin.
 ``models.py`` imports this module, so this app's models are reached through the
 app registry (``model(name)``), never imported here; laws come from
 ``countries``, below this app.
+
+The landscape of a day (``OrganizationTypeQuerySet.landscape_on``) is the one
+computation behind every classification: the stored one (today's, written by
+``reclassify``), time travel with ``as_of``, the drift check. It reads plain values
+in a fixed number of queries whatever the number of types, and applies the pure rule
+(``orgs.classification``).
 """
 
+from __future__ import annotations
+
+import datetime
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from caching.querysets import DataVersionQuerySet
 from core.choices import PublicationStatus
 from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
+from countries.choices import LAW_EVENTS_STARTING_FORCE
 from countries.models import Law
 
+from . import claims as claims_rule
 from . import classification as rule
+
+# Long text columns of records joined to API rows that the API does not show there.
+API_UNSHOWN_TEXTS = {
+    "law": ("law__summary", "law__verification_note", "law__curator_note"),
+    "law__country": ("law__country__narrative", "law__country__boundary"),
+    "source": ("source__note", "source__locator"),
+    "country": ("country__narrative", "country__boundary"),
+}
 
 
 def model(name):
     """A model of this app, from the app registry (see the module docstring)."""
     return apps.get_model("orgs", name)
 
-# Long text columns of records joined to API rows that the API does not show there.
-API_UNSHOWN_TEXTS = {
-    "law": ("law__summary", "law__verification_note"),
-    "law__country": ("law__country__narrative", "law__country__boundary"),
-    "source": ("source__note", "source__locator"),
-    "country": ("country__narrative", "country__boundary"),
-}
+
+def today():
+    return timezone.localdate()
 
 
 class FeatureQuerySet(NaturalKeyQuerySet):
@@ -53,45 +70,105 @@ class FamilyQuerySet(NaturalKeyQuerySet):
         return self
 
 
+@dataclass
+class Method:
+    """The method as plain values: features in order, and each sub-condition's code, short code, feature, order."""
+
+    features: list[str]
+    sub_conditions: dict[int, tuple[str, str, str, tuple[int, int]]]
+
+    @classmethod
+    def read(cls):
+        """Two queries."""
+        features = list(model("Feature").objects.order_by("order", "code").values_list("code", flat=True))
+        subs = {
+            pk: (code, short, feature, (feature_order, order))
+            for pk, code, short, feature, feature_order, order in model("SubCondition")
+            .objects.order_by("feature__order", "order", "code")
+            .values_list("pk", "code", "short_code", "feature__code", "feature__order", "order")
+        }
+        return cls(features, subs)
+
+    def ordered(self, sub_condition_ids):
+        return sorted(sub_condition_ids, key=lambda pk: self.sub_conditions[pk][3])
+
+
+@dataclass
+class Cell:
+    """One cell on a day: its finding, and the references in force it rests on."""
+
+    finding: str = rule.NOT_ASSESSED
+    not_stipulated_kind: str = ""
+    references: list[int] = field(default_factory=list)  # ids of the references supporting the finding
+
+
+@dataclass
+class TypeLandscape:
+    """A type on a day: its cells by sub-condition id, its classification, and the laws it rests on."""
+
+    cells: dict[int, Cell]
+    result: rule.Classification
+    laws: set[int]  # legal bases' laws and references' laws that count that day
+    law_ids_shown: set[int] = field(default_factory=set)  # those a public reader may be told of
+
+    def findings(self, method):
+        """``{sub-condition code: finding}`` in the method's order."""
+        return {method.sub_conditions[pk][0]: self.cells[pk].finding for pk in method.ordered(self.cells)}
+
+    def met_codes(self, method):
+        return [method.sub_conditions[pk][0] for pk in method.ordered(self.cells) if self.cells[pk].finding == rule.MET]
+
+
+def reference_counts(law_in_force, valid_from, valid_until, day):
+    """Whether a reference counts on ``day``: its law in force, and ``day`` within its own period."""
+    return law_in_force and (valid_from is None or valid_from <= day) and (valid_until is None or day < valid_until)
+
+
 class OrganizationTypeQuerySet(PublishableQuerySet):
     def public(self):
         """Published types of published countries."""
         return self.published().filter(country__publication_status=PublicationStatus.PUBLISHED)
 
-    def with_evidence(self):
-        """Everything a type's page or detail endpoint shows, in a fixed number of queries."""
-        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
+    # What pages and endpoints show --------------------------------------------
 
+    def with_assessments(self):
+        """Everything a type's page or detail endpoint shows, in a fixed number of queries."""
+        Assessment, LegalBasis, Reference = model("Assessment"), model("LegalBasis"), model("Reference")
+        references = Reference.objects.select_related("law__country", "source")
         return self.select_related("country", "family").prefetch_related(
             Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("sub_condition__feature", "law", "source"),
+                "assessments",
+                queryset=Assessment.objects.select_related("sub_condition__feature").prefetch_related(
+                    Prefetch("references", queryset=references)
+                ),
             ),
             Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("law")),
         )
 
     def for_api(self, *, public=True):
         """
-        Types with their evidence and legal bases in a fixed number of queries.
-
-        All evidence rows are kept (the stored classification counts them
-        all); when ``public``, legal bases on an unpublished law are left out,
-        and serializers mask such a law on an evidence row.
+        Types with their cells, references and legal bases in a fixed number of
+        queries. All references are kept (the classification counts them all);
+        when ``public``, legal bases on an unpublished law are left out, and
+        serializers mask such a law on a reference.
         """
-        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
-
+        Assessment, LegalBasis, Reference = model("Assessment"), model("LegalBasis"), model("Reference")
         # The long texts of the joined records are never shown in the API's type rows: not loaded.
-        evidence = Evidence.objects.select_related("sub_condition__feature", "law__country", "source").defer(
+        references = Reference.objects.select_related("law__country", "source").defer(
             *API_UNSHOWN_TEXTS["law"], *API_UNSHOWN_TEXTS["law__country"], *API_UNSHOWN_TEXTS["source"],
-            "sub_condition__description", "sub_condition__feature__description",
         )  # fmt: skip
+        assessments = Assessment.objects.select_related("sub_condition__feature").defer(
+            "sub_condition__description", "sub_condition__feature__description"
+        )
         legal_bases = LegalBasis.objects.on_shown_laws(public=public).select_related("law")
         legal_bases = legal_bases.defer(*API_UNSHOWN_TEXTS["law"])
         return (
             self.select_related("country", "family")
             .defer(*API_UNSHOWN_TEXTS["country"], "family__description")
             .prefetch_related(
-                Prefetch("evidence", queryset=evidence),
+                Prefetch(
+                    "assessments", queryset=assessments.prefetch_related(Prefetch("references", queryset=references))
+                ),
                 Prefetch("legal_bases", queryset=legal_bases),
             )
         )
@@ -99,130 +176,231 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
     def for_api_list(self):
         """
         Types as the API's lists show them: their own columns (not the long
-        description), the country's code and the family's slug, in one query.
-        The evidence and legal bases are read as plain values for the whole
-        page at once (``summary_rows``), not as model instances per row.
+        texts), the country's code and the family's slug, in one query. Their
+        cells and laws are read for the whole page at once (``landscape_on``).
         """
-        own = [f.name for f in self.model._meta.concrete_fields if f.name != "description"]
+        own = [f.name for f in self.model._meta.concrete_fields if f.name not in ("description", "curator_note")]
         return self.select_related("country", "family").only(*own, "country__code", "family__slug")
 
-    def summary_rows(self):
+    def for_listing(self):
+        """Types with country, family and their cells (and the references' sources), for marks, badges, citations."""
+        Assessment, Reference = model("Assessment"), model("Reference")
+        return self.select_related("country", "family").prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("sub_condition__feature").prefetch_related(
+                    Prefetch("references", queryset=Reference.objects.select_related("source"))
+                ),
+            )
+        )
+
+    # The landscape of a day ---------------------------------------------------
+
+    def landscape_on(self, day: datetime.date | None = None, method: Method | None = None):
         """
-        What summarizing these types (classification, sub-conditions met,
-        laws) needs, as plain values in four queries whatever their number:
-        no model instances, and no join through the wide law rows.
-
-        Returns ``(evidence, legal_bases, laws, sub_conditions)``:
-        ``{type_id: [(sub_condition_id, law_id)]}``, ``{type_id: [law_id]}``,
-        ``{law_id: (law published, law and its country published)}`` and
-        ``{sub_condition_id: (code, (feature order, order), feature code)}``.
+        ``{type id: TypeLandscape}`` for these types on ``day`` (today by default):
+        each cell's finding from its references in force that day, the classification
+        by the rule, the laws the type rests on that day. Five queries whatever the
+        number of types (four when ``method`` is given).
         """
-
-        Evidence, LegalBasis, SubCondition = model("Evidence"), model("LegalBasis"), model("SubCondition")
-
-        ids = self.values("pk")
-        evidence, legal_bases = defaultdict(list), defaultdict(list)
-        for type_id, sub_condition_id, law_id in (
-            Evidence.objects.filter(org_type__in=ids)
-            .order_by()
-            .values_list("org_type_id", "sub_condition_id", "law_id")
-        ):
-            evidence[type_id].append((sub_condition_id, law_id))
-        for type_id, law_id in (
-            LegalBasis.objects.filter(org_type__in=ids).order_by().values_list("org_type_id", "law_id")
-        ):
-            legal_bases[type_id].append(law_id)
-        law_ids = {law_id for rows in evidence.values() for _, law_id in rows}
-        law_ids.update(law_id for rows in legal_bases.values() for law_id in rows)
+        day = day or today()
+        method = method or Method.read()
+        Reference, LegalBasis = model("Reference"), model("LegalBasis")
+        ids = list(self.order_by().values_list("pk", flat=True))
+        references = list(
+            Reference.objects.filter(assessment__org_type__in=ids)
+            .order_by("pk")
+            .values_list(
+                "pk", "assessment__org_type_id", "assessment__sub_condition_id", "finding", "not_stipulated_kind",
+                "law_id", "valid_from", "valid_until",
+            )
+        )  # fmt: skip
+        bases = list(LegalBasis.objects.filter(org_type__in=ids).order_by().values_list("org_type_id", "law_id"))
+        law_ids = {row[5] for row in references} | {law_id for _, law_id in bases}
         published = PublicationStatus.PUBLISHED
         laws = {
-            pk: (status == published, status == published and country_status == published)
-            for pk, status, country_status in Law.objects.filter(pk__in=law_ids)
+            pk: (force in LAW_EVENTS_STARTING_FORCE, status == published and country_status == published)
+            for pk, force, status, country_status in Law.objects.filter(pk__in=law_ids)
+            .with_force_on(day)
             .order_by()
-            .values_list("pk", "publication_status", "country__publication_status")
+            .values_list("pk", "force_kind", "publication_status", "country__publication_status")
         }
-        sub_conditions = {
-            pk: (code, (feature_order, order), feature_code)
-            for pk, code, order, feature_order, feature_code in SubCondition.objects.order_by().values_list(
-                "pk", "code", "order", "feature__order", "feature__code"
+        found = defaultdict(lambda: defaultdict(list))  # type -> sub-condition -> [(finding, kind, ref id)]
+        counted_laws = defaultdict(set)
+        for pk, type_id, sub_id, finding, kind, law_id, valid_from, valid_until in references:
+            if reference_counts(laws[law_id][0], valid_from, valid_until, day):
+                found[type_id][sub_id].append((finding, kind, pk))
+                counted_laws[type_id].add(law_id)
+        for type_id, law_id in bases:
+            if laws[law_id][0]:
+                counted_laws[type_id].add(law_id)
+        landscapes = {}
+        for type_id in ids:
+            cells = {}
+            for sub_id in method.sub_conditions:
+                rows = found[type_id].get(sub_id, [])
+                finding = rule.cell_finding(f for f, _, _ in rows)
+                supporting = [r for r in rows if r[0] == finding]
+                kind = ""
+                if finding == rule.NOT_STIPULATED:
+                    kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
+                cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
+            result = rule.classify(
+                ((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features
             )
-        }
-        return evidence, legal_bases, laws, sub_conditions
+            shown = {law_id for law_id in counted_laws[type_id] if laws[law_id][1]}
+            landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown)
+        return landscapes
 
     def existing_on(self, day):
         """
-        Types that existed on ``day``: those resting on a law in force that
-        day (as legal basis or evidence), and those resting on no law at all.
+        Types that existed on ``day``: those without a legal form of their own (they
+        operate whatever the law), those resting on no law at all, and those resting on
+        a law in force that day (as legal basis or reference).
         """
-
-
-        Evidence, LegalBasis = model("Evidence"), model("LegalBasis")
-
+        LegalBasis, Reference = model("LegalBasis"), model("Reference")
         in_force = Law.objects.in_force_on(day).values("pk")
-        rests_on = Q(pk__in=LegalBasis.objects.values("org_type")) | Q(pk__in=Evidence.objects.values("org_type"))
+        rests_on = Q(pk__in=LegalBasis.objects.values("org_type")) | Q(
+            pk__in=Reference.objects.values("assessment__org_type")
+        )
         rests_on_in_force = Q(pk__in=LegalBasis.objects.filter(law__in=in_force).values("org_type")) | Q(
-            pk__in=Evidence.objects.filter(law__in=in_force).values("org_type")
+            pk__in=Reference.objects.filter(law__in=in_force).values("assessment__org_type")
         )
-        return self.filter(rests_on_in_force | ~rests_on)
+        return self.filter(Q(legally_institutionalized=False) | rests_on_in_force | ~rests_on)
 
-    def classified_on(self, day):
+    def ensure_cells(self, method: Method | None = None, batch_size=1000):
+        """Create the cells these types lack, one per sub-condition, not yet assessed (two queries)."""
+        Assessment = model("Assessment")
+        method = method or Method.read()
+        ids = list(self.order_by().values_list("pk", flat=True))
+        existing = set(Assessment.objects.filter(org_type__in=ids).values_list("org_type_id", "sub_condition_id"))
+        missing = [
+            Assessment(org_type_id=type_id, sub_condition_id=sub_id)
+            for type_id in ids
+            for sub_id in method.sub_conditions
+            if (type_id, sub_id) not in existing
+        ]
+        Assessment.objects.bulk_create(missing, batch_size=batch_size)
+        return len(missing)
+
+    def reclassify(self, day: datetime.date | None = None, batch_size=1000):
         """
-        ``{pk: (Classification, sub-condition codes)}`` for the types in this
-        queryset, counting only the evidence whose law was in force on ``day``.
-
-        Four queries whatever the number of types; the rule itself is the pure
-        ``orgs.classification.classify``.
+        Bring the stored landscape of these types up to date for today (or ``day``):
+        create any missing cell, store each cell's finding and each type's
+        classification where they changed (stamping ``updated_at``, so the change feed
+        carries every type whose classification changed), in a fixed number of queries.
+        Returns the ids of the types whose classification changed.
         """
+        Assessment = model("Assessment")
+        method = Method.read()
+        ids = list(self.order_by().values_list("pk", flat=True))
+        if not ids:
+            return set()
+        self.model.objects.filter(pk__in=ids).ensure_cells(method, batch_size)
+        landscapes = self.model.objects.filter(pk__in=ids).landscape_on(day, method)
+        now = timezone.now()
+        cells = []
+        for cell in Assessment.objects.filter(org_type__in=ids).only(
+            "pk", "org_type_id", "sub_condition_id", "finding", "not_stipulated_kind"
+        ):
+            computed = landscapes[cell.org_type_id].cells.get(cell.sub_condition_id)
+            if computed is not None and (cell.finding, cell.not_stipulated_kind) != (
+                computed.finding,
+                computed.not_stipulated_kind,
+            ):
+                cell.finding, cell.not_stipulated_kind, cell.updated_at = (
+                    computed.finding,
+                    computed.not_stipulated_kind,
+                    now,
+                )
+                cells.append(cell)
+        Assessment.objects.bulk_update(cells, ["finding", "not_stipulated_kind", "updated_at"], batch_size=batch_size)
+        changed = []
+        fields = ("classification", "classification_max", "settled", "features_met")
+        for org_type in self.model.objects.filter(pk__in=ids).only("pk", *fields):
+            result = landscapes[org_type.pk].result
+            stored = stored_values(result)
+            if tuple(getattr(org_type, name) for name in fields) != stored:
+                for name, value in zip(fields, stored, strict=True):
+                    setattr(org_type, name, value)
+                org_type.updated_at = now
+                changed.append(org_type)
+        # bulk_update skips save(): no history row for a derived field, no signal loop.
+        self.model.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=batch_size)
+        return {org_type.pk for org_type in changed}
 
-        Evidence, Feature = model("Evidence"), model("Feature")
+    def drift(self, day: datetime.date | None = None):
+        """
+        ``[(type, what is stored, what the rule gives)]`` for the types whose stored
+        classification differs from their landscape today (or on ``day``).
+        """
+        landscapes = self.landscape_on(day)
+        fields = ("classification", "classification_max", "settled", "features_met")
+        out = []
+        for org_type in self.select_related("country").order_by("pk"):
+            stored = tuple(getattr(org_type, name) for name in fields)
+            computed = stored_values(landscapes[org_type.pk].result)
+            if stored != computed:
+                out.append((org_type, dict(zip(fields, stored, strict=True)), dict(zip(fields, computed, strict=True))))
+        return out
 
-        laws = Law.objects.in_force_on(day)
-        rows = Evidence.objects.filter(org_type__in=self.values("pk"), law__in=laws.values("pk")).values_list(
-            "org_type_id", "sub_condition__code", "sub_condition__feature__code"
-        )
-        met = {pk: [] for pk in self.values_list("pk", flat=True)}
-        for org_type_id, sub_code, feature_code in rows:
-            met[org_type_id].append((sub_code, feature_code))
-        features = list(Feature.objects.values_list("code", flat=True))
-        return {
-            pk: (rule.classify((f for _, f in pairs), features), sorted({s for s, _ in pairs}))
-            for pk, pairs in met.items()
-        }
+    # Counts -------------------------------------------------------------------
 
     def classification_matrix(self, day=None):
         """
-        The comparison matrix for the types in this queryset (those existing
-        on ``day`` when given, see ``existing_on``):
-        ``{country_id: {"total": n, "sseoe": n, "pho": n, "outside": n,
-        "families": [{"family", "name", "total", "sseoe", "pho", "outside"}]}}``,
-        classified as of ``day`` when given. A fixed number of queries.
+        The comparison matrix for the types in this queryset (those existing on ``day``
+        when given, see ``existing_on``): ``{country_id: {"total": n, "sseoe": n, "pho": n,
+        "outside": n, "provisional": n, "families": [{"family", "name", "total", "sseoe",
+        "pho", "outside", "provisional"}]}}``, classified as of ``day`` when given (the
+        stored classification of today otherwise). A classification counts what the met
+        findings establish so far; ``provisional`` counts those the cells not yet
+        assessed could still change. A fixed number of queries.
         """
-
         columns = ("country_id", "family__slug", "family__name", "family__order")
         counts = Counter()
         if day is None:
-            grouped = self.order_by().values_list(*columns, "classification").annotate(n=models.Count("pk"))
+            grouped = self.order_by().values_list(*columns, "classification", "settled").annotate(n=models.Count("pk"))
             for *key, n in grouped:
                 counts[tuple(key)] += n
         else:
             existing = self.existing_on(day)
-            landscape = existing.classified_on(day)
+            landscape = existing.landscape_on(day)
             for pk, *key in existing.order_by().values_list("pk", *columns):
-                counts[(*key, landscape[pk][0].classification)] += 1
+                result = landscape[pk].result
+                counts[(*key, result.classification, result.settled)] += 1
         matrix = {}
-        for (country_id, slug, name, _order, classification), n in sorted(counts.items(), key=lambda kv: kv[0][3]):
-            row = matrix.setdefault(country_id, {"total": 0, "families": {}})
+        ordered = sorted(counts.items(), key=lambda kv: (kv[0][3], kv[0][1]))
+        for (country_id, slug, name, _order, classification, settled), n in ordered:
+            row = matrix.setdefault(country_id, {"total": 0, "provisional": 0, "families": {}})
             family = row["families"].setdefault(
-                slug, {"family": slug, "name": name, "total": 0, **dict.fromkeys(rule.LABELS, 0)}
+                slug, {"family": slug, "name": name, "total": 0, **dict.fromkeys(rule.LABELS, 0), "provisional": 0}
             )
             for target in (row, family):
                 target["total"] += n
                 target[classification] = target.get(classification, 0) + n
+                if not settled:
+                    target["provisional"] += n
         for row in matrix.values():
             for choice in rule.LABELS:
                 row.setdefault(choice, 0)
             row["families"] = list(row["families"].values())
         return matrix
+
+    def cells_assessed(self):
+        """``{country_id: (cells assessed, cells in all)}`` for these types: one query."""
+        Assessment = model("Assessment")
+        out = defaultdict(lambda: [0, 0])
+        rows = (
+            Assessment.objects.filter(org_type__in=self.values("pk"))
+            .order_by()
+            .values_list("org_type__country_id", "finding")
+            .annotate(n=models.Count("pk"))
+        )
+        for country_id, finding, n in rows:
+            out[country_id][1] += n
+            if finding != rule.NOT_ASSESSED:
+                out[country_id][0] += n
+        return {country_id: tuple(pair) for country_id, pair in out.items()}
 
     def first_of_each_cell(self, limit):
         """
@@ -230,90 +408,77 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         each annotated with ``cell_size``, the number of types in its cell:
         one query, whose size is bounded by the cells, not by the types.
         """
-
         cell = [models.F("family_id"), models.F("country_id")]
         return self.annotate(
             cell_rank=models.Window(RowNumber(), partition_by=cell, order_by=[models.F("name").asc(), "pk"]),
             cell_size=models.Window(models.Count("pk"), partition_by=cell),
         ).filter(cell_rank__lte=limit)
 
-    def reclassify(self, batch_size=1000):
-        """
-        Recompute the stored classification of these types from their evidence
-        in a fixed number of queries (not two per type); write only the types
-        whose classification changed. Returns how many changed.
-        """
-        Evidence, Feature = model("Evidence"), model("Feature")
 
-        features = list(Feature.objects.values_list("code", flat=True))
-        met = defaultdict(set)
-        pairs = Evidence.objects.filter(org_type__in=self.values("pk")).values_list(
-            "org_type_id", "sub_condition__feature__code"
-        )
-        for org_type_id, feature_code in pairs.order_by().distinct():
-            met[org_type_id].add(feature_code)
-        changed = []
-        for org_type in self.order_by().only("pk", "classification", "features_met"):
-            result = rule.classify(met[org_type.pk], features)
-            if (org_type.classification, org_type.features_met) != (result.classification, result.features_met):
-                org_type.classification = result.classification
-                org_type.features_met = result.features_met
-                changed.append(org_type)
-        # bulk_update skips save(): no history row for a derived field, no signal loop.
-        self.model.objects.bulk_update(changed, ["classification", "features_met"], batch_size=batch_size)
-        return len(changed)
-
-    def for_listing(self):
-        """Types with country, family and their evidence (sub-condition, source), for marks, badges, citations."""
-        Evidence = model("Evidence")
-
-        return self.select_related("country", "family").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("sub_condition__feature", "source"))
-        )
+def stored_values(result: rule.Classification):
+    """The stored fields of a type for a classification result."""
+    return (result.classification, result.highest, result.settled, result.features_met)
 
 
-class EvidenceQuerySet(DataVersionQuerySet):
+class AssessmentQuerySet(DataVersionQuerySet):
+    def get_by_natural_key(self, org_type_slug, sub_condition_code):
+        return self.get(org_type__slug=org_type_slug, sub_condition__code=sub_condition_code)
+
+
+class ReferenceQuerySet(DataVersionQuerySet):
     """
-    Keeps the stored classification of the affected types in step even when
-    rows are written in bulk, which bypasses the model signals.
+    Keeps the stored landscape of the affected types in step even when rows are
+    written in bulk, which bypasses the model signals.
     """
 
-    def get_by_natural_key(self, org_type_slug, sub_condition_code, law_slug):
+    def get_by_natural_key(self, org_type_slug, sub_condition_code, law_slug, provision):
         return self.get(
-            org_type__slug=org_type_slug,
-            sub_condition__code=sub_condition_code,
+            assessment__org_type__slug=org_type_slug,
+            assessment__sub_condition__code=sub_condition_code,
             law__slug=law_slug,
+            provision=provision,
         )
+
+    def type_ids(self):
+        return set(self.order_by().values_list("assessment__org_type_id", flat=True))
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)
-        self.reclassify_types({obj.org_type_id for obj in objs})
+        assessments = {obj.assessment_id for obj in objs}
+        types = model("Assessment").objects.filter(pk__in=assessments).values_list("org_type_id", flat=True)
+        reclassify_types(set(types))
         return objs
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        before = set(self.filter(pk__in=[o.pk for o in objs]).values_list("org_type_id", flat=True))
+        before = self.filter(pk__in=[o.pk for o in objs]).type_ids()
         result = super().bulk_update(objs, fields, *args, **kwargs)
-        self.reclassify_types(before | {obj.org_type_id for obj in objs})
+        after = model("Assessment").objects.filter(pk__in={o.assessment_id for o in objs})
+        reclassify_types(before | set(after.values_list("org_type_id", flat=True)))
         return result
 
     def update(self, **kwargs):
-        before = set(self.values_list("org_type_id", flat=True))
+        before = self.type_ids()
         result = super().update(**kwargs)
         after = set()
-        if "org_type" in kwargs or "org_type_id" in kwargs:
-            target = kwargs.get("org_type_id", kwargs.get("org_type"))
-            after = {getattr(target, "pk", target)}
-        self.reclassify_types(before | after)
+        target = kwargs.get("assessment_id", kwargs.get("assessment"))
+        if target is not None:
+            target = getattr(target, "pk", target)
+            after = set(model("Assessment").objects.filter(pk=target).values_list("org_type_id", flat=True))
+        reclassify_types(before | after)
         return result
 
-    def reclassify_types(self, org_type_ids, chunk=900):
-        """Recompute the stored classification of the types with these ids (see ``reclassify``)."""
-        OrganizationType = model("OrganizationType")
+    update.alters_data = True
 
-        # Chunked so that the id list stays under SQLite's bound-parameter limit.
-        ids = sorted(i for i in org_type_ids if i is not None)
-        for start in range(0, len(ids), chunk):
-            OrganizationType.objects.filter(pk__in=ids[start : start + chunk]).reclassify()
+
+def reclassify_types(org_type_ids, chunk=900, day: datetime.date | None = None):
+    """Bring the stored landscape of the types with these ids up to date for today, or ``day`` (``reclassify``)."""
+    OrganizationType = model("OrganizationType")
+    # Chunked so that the id list stays under SQLite's bound-parameter limit.
+    ids = sorted(i for i in org_type_ids if i is not None)
+    changed = set()
+    for start in range(0, len(ids), chunk):
+        changed |= OrganizationType.objects.filter(pk__in=ids[start : start + chunk]).reclassify(day)
+    return changed
 
 
 class LegalBasisQuerySet(DataVersionQuerySet):
@@ -323,3 +488,40 @@ class LegalBasisQuerySet(DataVersionQuerySet):
 
     def get_by_natural_key(self, org_type_slug, law_slug):
         return self.get(org_type__slug=org_type_slug, law__slug=law_slug)
+
+
+class ClaimQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published statements about published countries (and published types, when about one)."""
+        return self.published().filter(
+            Q(org_type__isnull=True) | Q(org_type__publication_status=PublicationStatus.PUBLISHED),
+            country__publication_status=PublicationStatus.PUBLISHED,
+        )
+
+    def evaluated(self):
+        """
+        ``[(claim, status, types)]``: each statement with what our coding of the published
+        types it is about says of it (``orgs.claims.evaluate``), in two queries.
+        """
+        claims = list(self.select_related("country", "org_type", "family", "source"))
+        types = (
+            model("OrganizationType")
+            .objects.published()
+            .filter(
+                Q(pk__in=[c.org_type_id for c in claims if c.org_type_id])
+                | Q(country__in={c.country_id for c in claims})
+            )
+        )
+        types = list(types.select_related("country", "family").order_by("name"))
+        out = []
+        for claim in claims:
+            if claim.org_type_id:
+                about = [t for t in types if t.pk == claim.org_type_id]
+            else:
+                about = [
+                    t for t in types
+                    if t.country_id == claim.country_id and (claim.family_id is None or t.family_id == claim.family_id)
+                ]  # fmt: skip
+            status = claims_rule.evaluate(claim.expects, claim.scope, (t.classification_range for t in about))
+            out.append((claim, status, about))
+        return out

@@ -20,8 +20,10 @@ from django_ratelimit.decorators import ratelimit
 from core.choices import PublicationStatus
 from countries.models import Country, Law, Source, Statistic
 from countries.timeline import law_entries, timeline
-from orgs.choices import ClassificationChoice
-from orgs.models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
+from orgs import claims as claims_rule
+from orgs.choices import ClassificationChoice, Finding
+from orgs.explanation import sentences
+from orgs.models import Claim, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 
 from . import charts
 from .forms import SuggestionForm
@@ -31,6 +33,7 @@ MAP_INDICATORS = [
     ("n_types", "Organization types mapped"),
     ("n_sseoe", "SSEOE types"),
     ("n_pho", "PHO types"),
+    ("n_provisional", "Provisional types (cells not yet assessed)"),
     ("n_laws", "Laws and instruments"),
 ]
 
@@ -91,6 +94,9 @@ class HomeView(TemplateView):
                 "types": sum(c.n_types for c in countries),
                 "sseoe": sum(c.n_sseoe for c in countries),
                 "pho": sum(c.n_pho for c in countries),
+                "provisional": sum(c.n_provisional for c in countries),
+                "cells": sum(c.n_cells for c in countries),
+                "cells_assessed": sum(c.n_cells_assessed for c in countries),
             },
             indicators=MAP_INDICATORS,
             cell_types=HOME_CELL_TYPES,
@@ -169,9 +175,10 @@ class CountryDetailView(DetailView):
                 if event.source:
                     sources[event.source.pk] = event.source
         for org_type in org_types:
-            for row in org_type.evidence.all():
-                if row.source:
-                    sources[row.source.pk] = row.source
+            for cell in org_type.assessments.all():
+                for row in cell.references.all():
+                    if row.source:
+                        sources[row.source.pk] = row.source
         for stat in statistics:
             if stat.source:
                 sources[stat.source.pk] = stat.source
@@ -319,7 +326,9 @@ class DownloadsView(TemplateView):
         context["license_name"] = settings.DATA_LICENSE_NAME
         context["license_url"] = settings.DATA_LICENSE_URL
         context["page_url"] = self.request.build_absolute_uri(reverse("countries:home"))
-        context["evidence_count"] = Evidence.objects.filter(org_type__in=OrganizationType.objects.public()).count()
+        context["reference_count"] = Reference.objects.filter(
+            assessment__org_type__in=OrganizationType.objects.public()
+        ).count()
         return context
 
 
@@ -327,24 +336,57 @@ class DownloadsView(TemplateView):
 
 
 class OrganizationTypeDetailView(DetailView):
+    """
+    A type today: its six cells (met, not stipulated, not yet assessed) with the provisions
+    they rest on, its classification (settled, or provisional and what it could still be),
+    its legal basis, what the research says of it and how our reading compares.
+    """
+
     template_name = "public/organizationtype_detail.html"
     context_object_name = "org_type"
 
     def get_queryset(self):
-        return OrganizationType.objects.public().with_evidence()
+        return OrganizationType.objects.public().with_assessments()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org_type = self.object
-        evidence = list(org_type.evidence.all())
-        context["evidence"] = evidence
-        context["legal_bases"] = [b for b in org_type.legal_bases.all() if b.law.is_published]
-        context["classification"], context["explanation"] = org_type.explain_classification(evidence)
-        context["features"] = list(Feature.objects.prefetch_related("sub_conditions"))
-        met = {row.sub_condition_id for row in evidence}
-        context["met_sub_conditions"] = met
-        context["statistics"] = list(
-            Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
+        landscape = OrganizationType.objects.filter(pk=org_type.pk).landscape_on()[org_type.pk]
+        cells = sorted(org_type.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
+        references = {ref.pk: ref for cell in cells for ref in cell.references.all()}
+        features = list(Feature.objects.all())
+        classification, explanation = sentences(
+            landscape,
+            references,
+            {f.code: f.name for f in features},
+            {cell.sub_condition_id: cell.sub_condition for cell in cells},
+            lambda law: law.is_published,
+        )
+        grid = []
+        for feature in features:
+            rows = []
+            for cell in (c for c in cells if c.sub_condition.feature_id == feature.pk):
+                today = landscape.cells[cell.sub_condition_id]
+                counting = [references[pk] for pk in today.references]
+                others = [ref for ref in cell.references.all() if ref.pk not in today.references]
+                rows.append({"cell": cell, "finding": today.finding, "kind": today.not_stipulated_kind,
+                             "references": counting, "earlier": others})  # fmt: skip
+            grid.append({"feature": feature, "rows": rows, "met": feature.code in classification.met_features,
+                         "open": feature.code in classification.open_features})  # fmt: skip
+        claims = (
+            Claim.objects.public()
+            .filter(country=org_type.country_id)
+            .filter(Q(org_type=org_type) | Q(org_type__isnull=True, family=org_type.family_id))
+        )
+        context.update(
+            classification=classification,
+            explanation=explanation,
+            grid=grid,
+            legal_bases=[b for b in org_type.legal_bases.all() if b.law.is_published],
+            claims=[(claim, status, claims_rule.LABELS[status]) for claim, status, _ in claims.evaluated()],
+            statistics=list(
+                Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
+            ),
         )
         return context
 
@@ -389,11 +431,17 @@ class MethodologyView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         public = Q(
-            evidence__org_type__publication_status=PublicationStatus.PUBLISHED,
-            evidence__org_type__country__publication_status=PublicationStatus.PUBLISHED,
+            assessments__org_type__publication_status=PublicationStatus.PUBLISHED,
+            assessments__org_type__country__publication_status=PublicationStatus.PUBLISHED,
         )
         sub_conditions = SubCondition.objects.annotate(
-            n_types=Count("evidence__org_type", filter=public, distinct=True)
+            n_types=Count("assessments", filter=public & Q(assessments__finding=Finding.MET), distinct=True),
+            n_not_stipulated=Count(
+                "assessments", filter=public & Q(assessments__finding=Finding.NOT_STIPULATED), distinct=True
+            ),
+            n_not_assessed=Count(
+                "assessments", filter=public & Q(assessments__finding=Finding.NOT_ASSESSED), distinct=True
+            ),
         )
         context["features"] = list(
             Feature.objects.prefetch_related(Prefetch("sub_conditions", queryset=sub_conditions))
@@ -405,6 +453,7 @@ class MethodologyView(TemplateView):
             (choice.value, choice.label, counts.get(choice.value, 0)) for choice in ClassificationChoice
         ]
         context["total"] = sum(counts.values())
+        context["provisional"] = OrganizationType.objects.public().filter(settled=False).count()
         return context
 
 

@@ -7,8 +7,10 @@ Fixtures used across the tree live in ``tests/fixtures/`` (loaded below); factor
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from curation.dataset import default_paths
+from orgs import landscape
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.curation", "tests.fixtures.public"]
 
@@ -24,6 +26,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def full_dataset(db):
     """The whole shipped dataset, loaded inside the test's transaction."""
     call_command("load_dataset", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _landscape_checked_today():
+    """
+    The stored landscape is kept current by the write paths in each test; the middleware's
+    once-a-day refresh (orgs.landscape) is tested on its own, so it does not run per test.
+    """
+    landscape.checked["on"] = timezone.localdate()
+    yield
+    landscape.checked["on"] = None
 
 
 @pytest.fixture(autouse=True)

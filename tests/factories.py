@@ -8,7 +8,7 @@ from factory.django import DjangoModelFactory
 from core.choices import PublicationStatus, Verification
 from countries.choices import LawEventKind
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, Family, LegalBasis, OrganizationType, SubCondition
+from orgs.models import Assessment, Family, LegalBasis, OrganizationType, Reference, SubCondition
 
 
 class SourceFactory(DjangoModelFactory):
@@ -99,14 +99,28 @@ class LegalBasisFactory(DjangoModelFactory):
     provision = "Art. 1"
 
 
-class EvidenceFactory(DjangoModelFactory):
+def cell(org_type, code):
+    """The type's cell (assessment) for the sub-condition with this code."""
+    return Assessment.objects.get(org_type=org_type, sub_condition__code=code)
+
+
+class ReferenceFactory(DjangoModelFactory):
+    """A reference of a type's cell: ``ReferenceFactory(org_type=t, sub_condition=s)`` finds the cell."""
+
     class Meta:
-        model = Evidence
+        model = Reference
+        exclude = ["org_type", "sub_condition"]
 
     org_type = factory.SubFactory(OrganizationTypeFactory)
     sub_condition = factory.LazyFunction(lambda: SubCondition.objects.get(code="democratic-governance"))
+    assessment = factory.LazyAttribute(
+        lambda o: Assessment.objects.get(org_type=o.org_type, sub_condition=o.sub_condition)
+    )
+    finding = "met"
     law = factory.SubFactory(LawFactory, country=factory.SelfAttribute("..org_type.country"))
     provision = factory.Sequence(lambda n: f"Art. {n}")
+    quote = "The provision's wording."
+    quote_language = "en"
     note = "Stipulated by the law."
     source = factory.SubFactory(SourceFactory)
     verification = Verification.STATUTE
@@ -127,13 +141,25 @@ class StatisticFactory(DjangoModelFactory):
     publication_status = PublicationStatus.PUBLISHED
 
 
-def give_evidence(org_type, *codes, law=None):
-    """Attach evidence for each sub-condition code to ``org_type`` and return the rows."""
+def give_evidence(org_type, *codes, law=None, finding="met"):
+    """Give each of ``org_type``'s cells with these codes a reference of ``finding`` on ``law``; return them."""
     law = law or LawFactory(country=org_type.country)
+    kind = "" if finding == "met" else "silent"
     return [
-        EvidenceFactory(org_type=org_type, law=law, sub_condition=SubCondition.objects.get(code=code))
+        ReferenceFactory(
+            org_type=org_type, law=law, sub_condition=SubCondition.objects.get(code=code),
+            finding=finding, not_stipulated_kind=kind,
+        )
         for code in codes
-    ]
+    ]  # fmt: skip
+
+
+def not_stipulated(org_type, *codes, law=None, kind="silent"):
+    """References that find these sub-conditions not stipulated (the law read, and silent or contrary)."""
+    refs = give_evidence(org_type, *codes, law=law, finding="not_stipulated")
+    if kind != "silent":
+        Reference.objects.filter(pk__in=[r.pk for r in refs]).update(not_stipulated_kind=kind)
+    return refs
 
 
 def cooperative_law_history(country=None):

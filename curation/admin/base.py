@@ -37,8 +37,8 @@ WORKFLOW_HELP = (
     "Drafts are edited freely and reach the public only once published. Use the list's actions to "
     "submit a draft for review; an editor publishes it from the review queue"
     "{two_person}. Saving changes to a published record does not change what the public sees: the "
-    "changes are held as a review request and applied when an editor approves them. Evidence, legal "
-    "bases and events of a published record can be changed by editors only."
+    "changes are held as a review request and applied when an editor approves them. Cells and their "
+    "references, legal bases and events of a published record can be changed by editors only."
 )
 
 
@@ -276,7 +276,10 @@ def _parent_locked(request, parent):
 
 
 class LockedWhenParentPublishedInline:
-    """An inline (evidence, legal basis, law event) that turns read-only for analysts once its parent is published."""
+    """
+    An inline (a cell and its references, a legal basis, a law event) that turns read-only
+    for analysts once the record it belongs to is published (``obj``: the page's record).
+    """
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not _parent_locked(request, obj)
@@ -293,8 +296,12 @@ class LockedWhenParentPublishedAdmin:
 
     parent_attr = None
 
+    def locking_parent(self, parent):
+        """The publishable record whose lock applies, given the row's ``parent_attr`` value."""
+        return parent
+
     def _parent(self, obj):
-        return getattr(obj, self.parent_attr, None) if obj is not None else None
+        return self.locking_parent(getattr(obj, self.parent_attr, None)) if obj is not None else None
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _parent_locked(request, self._parent(obj))
@@ -304,12 +311,12 @@ class LockedWhenParentPublishedAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        parent_attr = self.parent_attr
+        parent_attr, locking_parent = self.parent_attr, self.locking_parent
 
         class ParentCheckedForm(form):
             def clean(self):
                 cleaned = super().clean()
-                parent = cleaned.get(parent_attr)
+                parent = locking_parent(cleaned.get(parent_attr)) if cleaned.get(parent_attr) is not None else None
                 if _parent_locked(request, parent):
                     raise ValidationError(
                         f"'{parent}' is published: only an editor may add or change its rows."

@@ -1,13 +1,31 @@
 """The admin of the method (features, sub-conditions, families), organization types, their rows, suggestions."""
 
+import nested_admin
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.concurrency import VersionCheckedForm
 from curation import services
-from curation.resources import EvidenceResource, LegalBasisResource, OrganizationTypeResource
-from orgs.models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition, Suggestion
+from curation.resources import (
+    AssessmentResource,
+    ClaimResource,
+    LegalBasisResource,
+    OrganizationTypeResource,
+    ReferenceResource,
+)
+from orgs.explanation import explain
+from orgs.models import (
+    Assessment,
+    Claim,
+    Family,
+    Feature,
+    LegalBasis,
+    OrganizationType,
+    Reference,
+    SubCondition,
+    Suggestion,
+)
 
 from .base import CuratedAdmin, LockedWhenParentPublishedAdmin, LockedWhenParentPublishedInline, run_on_each
 
@@ -43,29 +61,64 @@ class FamilyAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class LegalBasisInline(LockedWhenParentPublishedInline, admin.TabularInline):
+class LegalBasisInline(LockedWhenParentPublishedInline, nested_admin.NestedTabularInline):
     model = LegalBasis
     extra = 0
     autocomplete_fields = ["law"]
     fields = ["law", "provision", "note"]
 
 
-class EvidenceInline(LockedWhenParentPublishedInline, admin.TabularInline):
-    model = Evidence
+class ReferenceInline(LockedWhenParentPublishedInline, nested_admin.NestedStackedInline):
+    """The references a cell's finding rests on, edited inside the cell."""
+
+    model = Reference
     extra = 0
     autocomplete_fields = ["law", "source"]
-    fields = ["sub_condition", "law", "provision", "note", "source", "verification"]
+    fields = [
+        ("finding", "not_stipulated_kind"),
+        ("law", "provision"),
+        ("quote", "quote_language"),
+        "translation",
+        "note",
+        "curator_note",
+        ("valid_from", "valid_until"),
+        ("source", "verification"),
+    ]
+
+
+class AssessmentInline(LockedWhenParentPublishedInline, nested_admin.NestedStackedInline):
+    """The type's cells, one per sub-condition: created with the type, never added or removed by hand."""
+
+    model = Assessment
+    extra = 0
+    can_delete = False
+    fields = [("sub_condition", "finding_today"), "note", "curator_note"]
+    readonly_fields = ["sub_condition", "finding_today"]
+    inlines = [ReferenceInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Finding today")
+    def finding_today(self, cell):
+        finding = cell.get_finding_display()
+        if cell.not_stipulated_kind:
+            finding += f" ({cell.get_not_stipulated_kind_display().lower()})"
+        return f"{finding}: derived from the references in force today"
 
 
 @admin.register(OrganizationType)
-class OrganizationTypeAdmin(CuratedAdmin):
-    resource_classes = [OrganizationTypeResource, LegalBasisResource, EvidenceResource]
+class OrganizationTypeAdmin(nested_admin.NestedModelAdminMixin, CuratedAdmin):
+    """A type with its legal bases and its six cells (each with its references) on one screen."""
+
+    resource_classes = [OrganizationTypeResource, LegalBasisResource, AssessmentResource, ReferenceResource]
     list_display = [
         "name",
         "local_name",
         "country",
         "family",
         "classification",
+        "settled",
         "features_met",
         "legally_institutionalized",
         "publication_status",
@@ -74,6 +127,7 @@ class OrganizationTypeAdmin(CuratedAdmin):
         "country",
         "family",
         "classification",
+        "settled",
         "features_met",
         "legally_institutionalized",
         "publication_status",
@@ -81,8 +135,8 @@ class OrganizationTypeAdmin(CuratedAdmin):
     search_fields = ["slug", "name", "local_name", "description"]
     list_select_related = ["country", "family"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["classification", "features_met", "classification_explained"]
-    inlines = [LegalBasisInline, EvidenceInline]
+    readonly_fields = ["classification_today", "classification_explained"]
+    inlines = [LegalBasisInline, AssessmentInline]
     fieldsets = [
         (
             None,
@@ -95,32 +149,57 @@ class OrganizationTypeAdmin(CuratedAdmin):
                     "family",
                     "legally_institutionalized",
                     "description",
+                    "curator_note",
                 ]
             },
         ),
         (
-            "Classification (derived from the evidence)",
-            {"fields": ["classification", "features_met", "classification_explained"]},
+            "Classification (derived from the cells' findings, for today)",
+            {"fields": ["classification_today", "classification_explained"]},
         ),
     ]
+
+    @admin.display(description="Classification")
+    def classification_today(self, obj):
+        if obj is None or obj.pk is None:
+            return "Every cell of a new type starts not yet assessed."
+        label = obj.get_classification_display()
+        if obj.settled:
+            return f"{label} (settled)"
+        reach = " or ".join(c.upper() if c != "outside" else "outside" for c in obj.classification_range[1:])
+        return f"{label} so far (provisional: could still be {reach})"
 
     @admin.display(description="Explanation")
     def classification_explained(self, obj):
         if obj is None or obj.pk is None:
             return "Saved types explain their classification here."
-        _, sentences = obj.explain_classification()
+        _, sentences = explain(obj)
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((s,) for s in sentences)))
 
 
-@admin.register(Evidence)
-class EvidenceAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
-    resource_classes = [EvidenceResource]
-    parent_attr = "org_type"
-    list_display = ["org_type", "sub_condition", "law", "provision", "verification"]
-    list_filter = ["sub_condition__feature", "sub_condition", "verification", "org_type__country"]
-    search_fields = ["org_type__name", "law__title", "law__citation", "provision", "note"]
-    list_select_related = ["org_type__country", "sub_condition", "law"]
-    autocomplete_fields = ["org_type", "law", "source"]
+@admin.register(Reference)
+class ReferenceAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    resource_classes = [ReferenceResource]
+    parent_attr = "assessment"
+    list_display = ["assessment", "finding", "law", "provision", "verification"]
+    list_filter = ["finding", "assessment__sub_condition", "verification", "assessment__org_type__country"]
+    search_fields = ["assessment__org_type__name", "law__title", "law__citation", "provision", "quote", "note"]
+    list_select_related = ["assessment__org_type__country", "assessment__sub_condition", "law"]
+    autocomplete_fields = ["law", "source"]
+    raw_id_fields = ["assessment"]
+
+    def locking_parent(self, cell):
+        return cell.org_type if cell is not None else None
+
+
+@admin.register(Claim)
+class ClaimAdmin(CuratedAdmin):
+    resource_classes = [ClaimResource]
+    list_display = ["slug", "country", "org_type", "family", "expects", "scope", "publication_status"]
+    list_filter = ["country", "expects", "publication_status"]
+    search_fields = ["slug", "statement", "quote", "explanation"]
+    list_select_related = ["country", "org_type", "family"]
+    autocomplete_fields = ["org_type", "source"]
 
 
 @admin.register(LegalBasis)
@@ -169,8 +248,6 @@ class SuggestionAdmin(admin.ModelAdmin):
         self._run(
             request,
             queryset,
-            lambda s: services.suggestion_reject(
-                suggestion=s, user=request.user, note="Rejected from the review list"
-            ),
+            lambda s: services.suggestion_reject(suggestion=s, user=request.user, note="Rejected from the review list"),
             "rejected",
         )

@@ -1,7 +1,10 @@
-import copy
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from typing import NamedTuple
+"""
+The API's organization types: each with its cells' findings on a day (today, or
+``as_of``), its settled or provisional classification and the range it could still
+reach, the laws it rests on; the detail adds the six cells with their references and
+the explanation. Everything a type shows on a day comes from one computation
+(``OrganizationTypeQuerySet.landscape_on``), for the whole page of a list at once.
+"""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,10 +12,12 @@ from rest_framework import serializers
 
 from core.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer
 from countries.api.serializers import law_shown
-from countries.models import Country, Law
+from countries.models import Country
 from orgs import classification as rule
-from orgs.choices import ClassificationChoice
-from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
+from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
+from orgs.explanation import sentences
+from orgs.models import Assessment, Family, Feature, OrganizationType, Reference, SubCondition
+from orgs.querysets import Method
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -49,21 +54,19 @@ class FeatureSerializer(FullCleanMixin, serializers.ModelSerializer):
         fields = ["url", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
-    """One evidence row; a law the reader may not see (a draft) is given as null."""
+class ReferenceSerializer(serializers.ModelSerializer):
+    """One provision a cell rests on; a law the reader may not see (a draft) is given as null."""
 
-    sub_condition = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
-    feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
     law = serializers.SerializerMethodField()
     law_title = serializers.SerializerMethodField()
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    counts = serializers.SerializerMethodField(help_text="Whether it counts on the day asked (its law in force then).")
 
     class Meta:
-        model = Evidence
+        model = Reference
         fields = [
-            "sub_condition", "short_code", "feature", "law", "law_title", "provision", "note",
-            "verification", "source", "updated_at",
+            "finding", "not_stipulated_kind", "law", "law_title", "provision", "quote", "quote_language",
+            "translation", "note", "valid_from", "valid_until", "verification", "source", "counts", "updated_at",
         ]  # fmt: skip
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
@@ -74,58 +77,48 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def get_law_title(self, row):
         return row.law.title if law_shown(self.context, row.law) else None
 
-
-class EvidenceFact(NamedTuple):
-    """What a type's summary needs of one evidence row."""
-
-    sub_condition: str  # its code
-    order: tuple  # (feature order, sub-condition order): the method's order
-    feature: str  # the feature's code
-    law_id: int
-    law_shown: bool  # whether this reader may be told which law it is
+    @extend_schema_field(serializers.BooleanField())
+    def get_counts(self, row):
+        return row.pk in self.context.get("_counting_references", ())
 
 
-@dataclass
-class Landscape:
-    """
-    What a type shows: all its visible rows, or only those whose law was in
-    force on ``as_of``. ``evidence`` holds the model instances the detail
-    shows; lists, which show no evidence rows, leave it empty.
-    """
+class AssessmentSerializer(serializers.ModelSerializer):
+    """One cell on the day asked: its finding (from the references that count that day), its note, its references."""
 
-    classification: str
-    features_met: int
-    sub_conditions: list
-    laws: list
-    evidence: list = dataclass_field(default_factory=list)
+    sub_condition = serializers.CharField(source="sub_condition.code", read_only=True)
+    short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
+    feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
+    finding = serializers.SerializerMethodField()
+    not_stipulated_kind = serializers.SerializerMethodField()
+    references = serializers.SerializerMethodField()
 
+    class Meta:
+        model = Assessment
+        fields = [
+            "sub_condition", "short_code", "feature", "finding", "not_stipulated_kind", "note", "references",
+            "updated_at",
+        ]  # fmt: skip
 
-def summarize(facts, basis_law_ids, stored, in_force=None, feature_codes=()):
-    """
-    A type's ``Landscape`` from its evidence facts and the laws of its legal
-    bases (already narrowed to those shown). ``stored`` is its stored
-    ``(classification, features_met)``; with ``in_force`` (a set of law ids)
-    only the rows on those laws count and the pure rule classifies them.
-    """
-    if in_force is None:
-        classification, features_met = stored
-    else:
-        facts = [fact for fact in facts if fact.law_id in in_force]
-        basis_law_ids = [law_id for law_id in basis_law_ids if law_id in in_force]
-        result = rule.classify((fact.feature for fact in facts), feature_codes)
-        classification, features_met = result.classification, result.features_met
-    order = {}
-    for fact in facts:
-        order.setdefault(fact.sub_condition, fact.order)
-    laws = set(basis_law_ids) | {fact.law_id for fact in facts if fact.law_shown}
-    return Landscape(classification, features_met, sorted(order, key=order.__getitem__), sorted(laws))
+    def _cell(self, cell):
+        return self.context["_landscape"].cells[cell.sub_condition_id]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Finding.choices))
+    def get_finding(self, cell):
+        return self._cell(cell).finding
+
+    @extend_schema_field(serializers.ChoiceField(choices=NotStipulatedKind.choices, allow_blank=True))
+    def get_not_stipulated_kind(self, cell):
+        return self._cell(cell).not_stipulated_kind
+
+    @extend_schema_field(ReferenceSerializer(many=True))
+    def get_references(self, cell):
+        return ReferenceSerializer(cell.references.all(), many=True, context=self.context).data
 
 
 class OrganizationTypeListSerializer(PlannedListSerializer):
     """
-    Serializes a page of types with their evidence and legal bases read for the
-    whole page at once as plain values (``summary_rows``), instead of
-    prefetched model instances per row: the same output, a fraction of the work.
+    Serializes a page of types with their landscape read for the whole page at once as
+    plain values (``landscape_on``), instead of prefetched model instances per row.
     """
 
     def before_rows(self, items):
@@ -134,16 +127,20 @@ class OrganizationTypeListSerializer(PlannedListSerializer):
 
 class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     """
-    ``classification``, ``features_met``, ``sub_conditions`` and ``laws`` are
-    derived from the evidence and never written. With ``as_of`` in the
-    context, they are computed from the evidence whose law was in force that day.
+    ``classification`` (what the met findings establish so far), ``settled``,
+    ``classification_range``, ``features_met``, ``findings``, ``sub_conditions`` (those
+    met) and ``laws`` are derived from the cells and never written; they are those of the
+    day asked (``as_of``), today without it.
     """
 
     url = ObjectURLField(view_name="api:org-type-detail", lookup_field="slug")
     country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
     family = serializers.SlugRelatedField(slug_field="slug", queryset=Family.objects.all())
     classification = serializers.SerializerMethodField()
+    settled = serializers.SerializerMethodField()
+    classification_range = serializers.SerializerMethodField()
     features_met = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
     sub_conditions = serializers.SerializerMethodField()
     laws = serializers.SerializerMethodField()
 
@@ -153,88 +150,64 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         read_only_fields = ["publication_status"]
         fields = [
             "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
-            "classification", "features_met", "sub_conditions", "laws", "publication_status",
-            "last_verified", "created_at", "updated_at",
+            "classification", "settled", "classification_range", "features_met", "findings", "sub_conditions",
+            "laws", "publication_status", "last_verified", "created_at", "updated_at",
         ]  # fmt: skip
 
-    # The landscape, computed once per object -----------------------------
+    # The landscape, computed once per page (or per object) --------------------
 
-    def _in_force_law_ids(self):
-        day = self.context.get("as_of")
-        if day is None:
-            return None
-        if "_in_force_law_ids" not in self.context:
-            self.context["_in_force_law_ids"] = set(Law.objects.in_force_on(day).values_list("pk", flat=True))
-            self.context["_feature_codes"] = list(Feature.objects.values_list("code", flat=True))
-        return self.context["_in_force_law_ids"]
-
-    def _summarize(self, obj, facts, basis_law_ids):
-        in_force = self._in_force_law_ids()
-        return summarize(
-            facts,
-            basis_law_ids,
-            (obj.classification, obj.features_met),
-            in_force,
-            self.context.get("_feature_codes", ()),
-        )
+    def method(self):
+        if "_method" not in self.context:
+            self.context["_method"] = Method.read()
+        return self.context["_method"]
 
     def summarize_page(self, items):
-        """Give every type of a list its ``Landscape``, read for the whole page at once."""
+        """Give every type of a page its landscape on the day asked, read for the whole page at once."""
         if not items:
             return
-        evidence, legal_bases, laws, sub_conditions = OrganizationType.objects.filter(
-            pk__in=[obj.pk for obj in items]
-        ).summary_rows()
-        drafts_visible = self.context.get("drafts_of_laws_visible", False)
-        public = self.context.get("public", True)
+        landscapes = OrganizationType.objects.filter(pk__in=[obj.pk for obj in items]).landscape_on(
+            self.context.get("as_of"), self.method()
+        )
         for obj in items:
-            facts = [
-                EvidenceFact(*sub_conditions[sub_condition_id], law_id, drafts_visible or laws[law_id][1])
-                for sub_condition_id, law_id in evidence[obj.pk]
-            ]
-            # As ``LegalBasis.objects.on_shown_laws``: none on an unpublished law for public readers.
-            bases = [law_id for law_id in legal_bases[obj.pk] if not public or laws[law_id][0]]
-            obj._api_landscape = self._summarize(obj, facts, bases)
+            obj._api_landscape = landscapes[obj.pk]
 
     def landscape(self, obj):
-        cached = getattr(obj, "_api_landscape", None)
-        if cached is not None:
-            return cached
-        # One type (the detail): its prefetched rows, whose instances the detail shows.
-        evidence, legal_bases = list(obj.evidence.all()), list(obj.legal_bases.all())
-        facts = [
-            EvidenceFact(
-                row.sub_condition.code,
-                (row.sub_condition.feature.order, row.sub_condition.order),
-                row.sub_condition.feature.code,
-                row.law_id,
-                law_shown(self.context, row.law),
-            )
-            for row in evidence
-        ]
-        cached = self._summarize(obj, facts, [row.law_id for row in legal_bases])
-        in_force = self._in_force_law_ids()
-        cached.evidence = evidence if in_force is None else [row for row in evidence if row.law_id in in_force]
-        obj._api_landscape = cached
-        return cached
+        if getattr(obj, "_api_landscape", None) is None:
+            self.summarize_page([obj])
+        return obj._api_landscape
 
     @extend_schema_field(serializers.ChoiceField(choices=ClassificationChoice.choices))
     def get_classification(self, obj):
-        return self.landscape(obj).classification
+        return self.landscape(obj).result.classification
 
-    @extend_schema_field(serializers.IntegerField(min_value=0, max_value=3))
+    @extend_schema_field(serializers.BooleanField())
+    def get_settled(self, obj):
+        return self.landscape(obj).result.settled
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ClassificationChoice.choices)))
+    def get_classification_range(self, obj):
+        """The classifications the type can still reach, lowest first: one when settled."""
+        return list(self.landscape(obj).result.reachable)
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
     def get_features_met(self, obj):
-        return self.landscape(obj).features_met
+        return self.landscape(obj).result.features_met
+
+    @extend_schema_field(serializers.DictField(child=serializers.ChoiceField(choices=Finding.choices)))
+    def get_findings(self, obj):
+        """Each sub-condition's finding, by code, in the method's order."""
+        return self.landscape(obj).findings(self.method())
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_sub_conditions(self, obj):
         """Codes of the sub-conditions met, in the method's order."""
-        return self.landscape(obj).sub_conditions
+        return self.landscape(obj).met_codes(self.method())
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_laws(self, obj):
-        """Ids of the laws the type rests on: its legal bases and the laws cited as evidence."""
-        return self.landscape(obj).laws
+        """Ids of the laws the type rests on that day: its legal bases and its references' laws in force."""
+        landscape = self.landscape(obj)
+        return sorted(landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown)
 
     @staticmethod
     def jsonld(item):
@@ -254,6 +227,8 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
             "additionalProperty": [
                 prop("family", item["family"]),
                 prop("classification", item["classification"]),
+                prop("settled", item["settled"]),
+                prop("classification_range", item["classification_range"]),
                 prop("features_met", item["features_met"]),
                 prop("sub_conditions", item["sub_conditions"]),
                 prop("legally_institutionalized", item["legally_institutionalized"]),
@@ -264,29 +239,35 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class OrganizationTypeDetailSerializer(OrganizationTypeSerializer):
-    evidence = serializers.SerializerMethodField()
+    assessments = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
     cite_as = CiteAsField()
 
     class Meta(OrganizationTypeSerializer.Meta):
-        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "evidence", "explanation", "cite_as"]
+        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "assessments", "explanation", "cite_as"]
 
-    @extend_schema_field(EvidenceSerializer(many=True))
-    def get_evidence(self, obj):
-        return EvidenceSerializer(self.landscape(obj).evidence, many=True, context=self.context).data
+    def cell_context(self, obj):
+        landscape = self.landscape(obj)
+        counting = {pk for cell in landscape.cells.values() for pk in cell.references}
+        return {**self.context, "_landscape": landscape, "_counting_references": counting}
+
+    @extend_schema_field(AssessmentSerializer(many=True))
+    def get_assessments(self, obj):
+        """The six cells, in the method's order, each with its references (``counts``: whether it counts that day)."""
+        cells = sorted(obj.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
+        return AssessmentSerializer(cells, many=True, context=self.cell_context(obj)).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, obj):
-        """Sentences justifying the classification from the evidence shown (masked laws unnamed)."""
-        rows = self.landscape(obj).evidence
-        if not all(law_shown(self.context, row.law) for row in rows):
-            rows = [copy.copy(row) for row in rows]
-            for row in rows:
-                if not law_shown(self.context, row.law):
-                    row.law = Law(title="", short_title="", citation="")
-                    row.provision = ""
-        _, sentences = obj.explain_classification(evidence=rows)
-        return sentences
+        """Sentences justifying the classification from the findings that day (masked laws unnamed)."""
+        cells = list(obj.assessments.all())
+        references = {ref.pk: ref for cell in cells for ref in cell.references.all()}
+        subs = {cell.sub_condition_id: cell.sub_condition for cell in cells}
+        features = {code: code for code in self.method().features}
+        names = {sub.feature.code: sub.feature.name for sub in subs.values()}
+        features = {code: names.get(code, code.capitalize()) for code in features}
+        _, out = sentences(self.landscape(obj), references, features, subs, lambda law: law_shown(self.context, law))
+        return out
 
 
 class FamilyCountsSerializer(serializers.Serializer):
@@ -296,6 +277,7 @@ class FamilyCountsSerializer(serializers.Serializer):
     sseoe = serializers.IntegerField()
     pho = serializers.IntegerField()
     outside = serializers.IntegerField()
+    provisional = serializers.IntegerField(help_text="How many of them cells not yet assessed could still change.")
 
 
 class ClassificationSerializer(serializers.ModelSerializer):
@@ -307,11 +289,12 @@ class ClassificationSerializer(serializers.ModelSerializer):
     sseoe = serializers.SerializerMethodField()
     pho = serializers.SerializerMethodField()
     outside = serializers.SerializerMethodField()
+    provisional = serializers.SerializerMethodField()
     families = serializers.SerializerMethodField()
 
     class Meta:
         model = Country
-        fields = ["country", "name", "url", "total", "sseoe", "pho", "outside", "families", "updated_at"]
+        fields = ["country", "name", "url", "total", "sseoe", "pho", "outside", "provisional", "families", "updated_at"]
 
     def _row(self, country):
         return self.context["matrix"].get(country.pk, {"total": 0, "families": []})
@@ -331,6 +314,11 @@ class ClassificationSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_outside(self, country):
         return self._row(country).get(rule.OUTSIDE, 0)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_provisional(self, country):
+        """How many of the types are provisional: cells not yet assessed could still change their classification."""
+        return self._row(country).get("provisional", 0)
 
     @extend_schema_field(FamilyCountsSerializer(many=True))
     def get_families(self, country):

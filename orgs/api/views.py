@@ -5,6 +5,8 @@ families) and the classification matrix. Writes are added in
 """
 
 from django import forms
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from core.api.renderers import CSVRenderer, JSONLDRenderer
@@ -18,28 +20,43 @@ from . import serializers
 
 
 def as_of(request):
-    """The ``as_of`` date of the request, already validated by the filterset, or None."""
+    """The ``as_of`` date of the request, or None; a bad one is a 400 naming the parameter."""
     raw = request.query_params.get("as_of")
-    return forms.DateField().clean(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        return forms.DateField().clean(raw)
+    except forms.ValidationError as exc:
+        raise ValidationError({"as_of": exc.messages}) from exc
 
 
 class OrganizationTypeViewSet(LawVisibilityMixin, ReadOnlyViewSet):
-    """Organization types; ``as_of=YYYY-MM-DD`` shows their evidence and classification as of that day."""
+    """
+    Organization types with their findings and classification today; ``as_of=YYYY-MM-DD``
+    shows those of that day (the same computation on another day). Only the types that
+    exist on the day are listed: those resting on a law then in force, or on no law.
+    """
 
     queryset = OrganizationType.objects.all()
     serializer_class = serializers.OrganizationTypeSerializer
     detail_serializer_class = serializers.OrganizationTypeDetailSerializer
     filterset_class = filtersets.OrganizationTypeFilterSet
-    ordering_fields = ["name", "slug", "country__code", "family__order", "classification", "features_met", "updated_at"]
+    ordering_fields = [
+        "name", "slug", "country__code", "family__order", "classification", "settled", "features_met", "updated_at",
+    ]  # fmt: skip
     lookup_field = "slug"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
     def get_queryset(self):
         if self.action == "list":
-            # Lists read the evidence and legal bases for the whole page as plain values
+            # Lists read the cells and laws for the whole page as plain values
             # (``OrganizationTypeListSerializer``), so the rows carry no prefetch.
-            return OrganizationType.objects.visible_to(self.request.user).for_api_list()
-        return super().get_queryset()
+            queryset = OrganizationType.objects.visible_to(self.request.user).for_api_list()
+        else:
+            queryset = super().get_queryset()
+        if self.request.method in ("GET", "HEAD"):
+            return queryset.existing_on(as_of(self.request) or timezone.localdate())
+        return queryset
 
     def get_serializer_context(self):
         # ``public``: legal bases on unpublished laws are left out (as ``for_api`` does).

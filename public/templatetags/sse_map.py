@@ -53,14 +53,32 @@ def local_lang(country_code):
 
 
 @register.filter
-def met_features(org_type):
-    """Codes of the features a type meets, from its prefetched evidence rows."""
-    return {row.sub_condition.feature.code for row in org_type.evidence.all()}
+def feature_states(org_type):
+    """
+    ``{feature code: "met" | "open" | "missing"}`` for a type today, from its prefetched
+    cells: met when a cell is met, open (not yet assessed) when none is met and one is not
+    assessed, missing when every cell is not stipulated.
+    """
+    states = {}
+    for cell in org_type.assessments.all():
+        code = cell.sub_condition.feature.code
+        if cell.finding == "met":
+            states[code] = "met"
+        elif cell.finding == "not_assessed" and states.get(code) != "met":
+            states[code] = "open"
+        else:
+            states.setdefault(code, "missing")
+    return states
 
 
 @register.filter
 def contains(container, item):
     return item in container
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
 
 
 @register.simple_tag

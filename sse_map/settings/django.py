@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "nested_admin",
     # Ours, from the bottom layer up (docs/architecture.md)
     "caching",
     "core",
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Today's landscape: the first request of a new day refreshes what a passing law event changed.
+    "orgs.landscape.CurrentLandscapeMiddleware",
     # Outermost after static files: cached hits skip sessions, auth and the database (caching/).
     "caching.middleware.ConditionalGetMiddleware",
     "caching.middleware.AnonymousCacheMiddleware",

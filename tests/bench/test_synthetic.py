@@ -7,7 +7,7 @@ from bench.synthetic import UNIT_LAWS, UNIT_STATISTICS, UNIT_TYPES, UNITS_PER_SC
 from core.choices import Verification
 from countries.choices import LawEventKind, LawStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, LegalBasis, OrganizationType
+from orgs.models import LegalBasis, OrganizationType, Reference
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def counts():
         "countries": Country.objects.filter(slug__startswith="syn-").count(),
         "laws": Law.objects.filter(slug__startswith="syn-").count(),
         "types": OrganizationType.objects.filter(slug__startswith="syn-").count(),
-        "evidence": Evidence.objects.filter(org_type__slug__startswith="syn-").count(),
+        "evidence": Reference.objects.filter(assessment__org_type__slug__startswith="syn-").count(),
         "statistics": Statistic.objects.filter(slug__startswith="syn-").count(),
     }
 
@@ -40,7 +40,7 @@ def fingerprint():
             )
         ),
         sorted(
-            Evidence.objects.filter(org_type__slug__startswith="syn-").values_list(
+            Reference.objects.filter(assessment__org_type__slug__startswith="syn-").values_list(
                 "org_type__slug", "sub_condition__code", "law__slug", "provision"
             )
         ),
@@ -108,7 +108,7 @@ def test_every_synthetic_record_is_marked_and_unverified():
     generate(scale=1)
     assert not Law.objects.filter(slug__startswith="syn-").exclude(verification=Verification.UNVERIFIED).exists()
     assert (
-        not Evidence.objects.filter(org_type__slug__startswith="syn-")
+        not Reference.objects.filter(assessment__org_type__slug__startswith="syn-")
         .exclude(verification=Verification.UNVERIFIED)
         .exists()
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from caching.version import data_version
 from core.choices import PublicationStatus
 from countries.models import Country
-from orgs.models import Evidence, OrganizationType, SubCondition
+from orgs.models import OrganizationType, Reference, SubCondition
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,8 @@ def test_evidence_bulk_create_invalidates(country):
     org_type = OrganizationTypeFactory(country=country)
     law = LawFactory(country=country)
     before = data_version()
-    Evidence.objects.bulk_create(
-        [Evidence(org_type=org_type, law=law, sub_condition=SubCondition.objects.first(), source=SourceFactory())]
+    Reference.objects.bulk_create(
+        [Reference(org_type=org_type, law=law, sub_condition=SubCondition.objects.first(), source=SourceFactory())]
     )
     assert data_version() != before
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.choices import PublicationStatus as S
 from countries.models import Country, Law, Revision, RevisionStatus
 from curation import services
-from orgs.models import Evidence, OrganizationType, Suggestion
+from orgs.models import OrganizationType, Reference, Suggestion
 from tests.factories import LawFactory
 from tests.fixtures.curation import make_user
 
@@ -167,12 +167,12 @@ def test_editing_a_published_record_in_the_admin_holds_the_change(client, curate
 
 
 def test_evidence_of_a_published_type_is_read_only_for_analysts(client, curated, analyst, editor):
-    row = Evidence.objects.filter(org_type=curated["org_type"]).first()
+    row = Reference.objects.filter(assessment__org_type=curated["org_type"]).first()
     url = reverse("admin:orgs_evidence_change", args=[row.pk])
     client.force_login(analyst)
     response = client.get(url)
     assert response.status_code == 200 and response.context["has_change_permission"] is False
-    draft_row = Evidence.objects.filter(org_type=curated["draft"]).first()
+    draft_row = Reference.objects.filter(assessment__org_type=curated["draft"]).first()
     assert client.get(reverse("admin:orgs_evidence_change", args=[draft_row.pk])).context[
         "has_change_permission"
     ]
@@ -359,7 +359,7 @@ def test_the_public_page_shows_the_approved_version_until_a_change_is_approved(c
 @pytest.mark.parametrize(
     "model_name",
     ["countries.source", "countries.country", "countries.law", "countries.statistic", "orgs.organizationtype",
-     "orgs.evidence", "orgs.legalbasis", "countries.revision", "orgs.suggestion"],
+     "orgs.reference", "orgs.assessment", "orgs.legalbasis", "countries.revision", "orgs.suggestion"],
 )
 def test_every_curated_admin_page_renders(client, curated, editor, model_name):
     """Change list (with import/export buttons), add, change and history pages all render for an editor."""

@@ -196,11 +196,11 @@ def test_a_law_in_an_unknown_country_is_refused(unchanged, tmp_path):
 
 
 def test_an_unknown_sub_condition_code_is_refused(unchanged, tmp_path):
-    """Evidence for sub-condition 'Z9' (not in the method) is refused naming the code."""
-    rows = rows_of("evidence")
+    """Reference for sub-condition 'Z9' (not in the method) is refused naming the code."""
+    rows = rows_of("references")
     rows[0]["sub_condition"] = "Z9"
     path = write(tmp_path, "evidence.csv", csv_of(rows))
-    assert "There is no sub-condition with sub-condition code 'Z9'" in refused("import_data", "evidence", str(path))
+    assert "There is no sub-condition with sub-condition code 'Z9'" in refused("import_data", "references", str(path))
 
 
 def test_a_law_that_amends_itself_is_refused(unchanged, tmp_path):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.choices import PublicationStatus, Verification
 from countries.models import Law
 from curation.views import coverage_matrix, months_ago, stale_records
-from orgs.models import Evidence, Feature
+from orgs.models import Feature, Reference
 
 
 def test_months_ago_handles_month_ends():
@@ -51,8 +51,8 @@ def test_stale_records_use_the_setting(curated):
 def test_dashboard_page_shows_problems_with_links_and_unverified_evidence(client, curated, analyst):
     """The page lists find_problems() linked to admin change pages, and unverified evidence on published types."""
     Law.objects.filter(pk=curated["old"].pk).update(url="", source=None)
-    row = Evidence.objects.filter(org_type=curated["org_type"]).first()
-    Evidence.objects.filter(pk=row.pk).update(verification=Verification.UNVERIFIED)
+    row = Reference.objects.filter(assessment__org_type=curated["org_type"]).first()
+    Reference.objects.filter(pk=row.pk).update(verification=Verification.UNVERIFIED)
     client.force_login(analyst)
     response = client.get(reverse("admin-quality"))
     assert response.status_code == 200
@@ -75,10 +75,10 @@ def test_dashboard_and_queue_are_for_staff_only(client, curated):
 def test_unverified_evidence_on_unpublished_types_is_not_listed(client, curated, analyst, status):
     curated["org_type"].publication_status = status
     curated["org_type"].save()
-    Evidence.objects.filter(org_type=curated["org_type"]).update(verification=Verification.UNVERIFIED)
+    Reference.objects.filter(assessment__org_type=curated["org_type"]).update(verification=Verification.UNVERIFIED)
     client.force_login(analyst)
     page = client.get(reverse("admin-quality")).content.decode()
-    row = Evidence.objects.filter(org_type=curated["org_type"]).first()
+    row = Reference.objects.filter(assessment__org_type=curated["org_type"]).first()
     assert reverse("admin:orgs_evidence_change", args=[row.pk]) not in page[page.index('id="unverified"') :]
 
 
@@ -101,6 +101,6 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_records(curated):
     for _ in range(5):
         org_type = OrganizationTypeFactory(country=curated["country"])
         give_evidence(org_type, "social-problem", "non-profit")
-    Evidence.objects.update(verification=Verification.UNVERIFIED)
+    Reference.objects.update(verification=Verification.UNVERIFIED)
     assert count() == before
     print(f"dashboard sections: {before} queries")

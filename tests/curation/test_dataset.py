@@ -13,7 +13,7 @@ from countries.models import Country, Law, LawEvent, Statistic
 from curation.quality import ERROR, find_problems
 from curation.summary import country_rows, render_markdown
 from orgs import classification as rule
-from orgs.models import Evidence, Feature, OrganizationType
+from orgs.models import Feature, OrganizationType, Reference
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_indonesian_cooperative_law_history_is_modelled_as_events(full_dataset):
     reinstated = LawEvent.objects.get(law__slug="id-law-25-1992-cooperatives", kind="reinstated")
     assert reinstated.date == annulled.date
     # Cooperatives carry evidence under both laws, so time travel changes their legal basis.
-    laws = set(Evidence.objects.filter(org_type__slug="id-cooperative").values_list("law__slug", flat=True))
+    laws = set(Reference.objects.filter(assessment__org_type__slug="id-cooperative").values_list("law__slug", flat=True))
     assert laws == {"id-law-17-2012-cooperatives", "id-law-25-1992-cooperatives"}
 
 
@@ -99,8 +99,8 @@ def test_every_published_record_has_a_source(full_dataset):
     """Published laws, statistics and all evidence and narratives cite a source."""
     assert not Law.objects.published().filter(source=None).exists()
     assert not Statistic.objects.published().filter(source=None).exists()
-    assert not Evidence.objects.filter(source=None).exists()
-    assert not Evidence.objects.filter(provision="").exists()
+    assert not Reference.objects.filter(source=None).exists()
+    assert not Reference.objects.filter(provision="").exists()
 
 
 def test_every_law_that_is_in_force_has_an_in_force_event(full_dataset):
@@ -114,10 +114,10 @@ def test_every_law_that_is_in_force_has_an_in_force_event(full_dataset):
 def test_unverified_facts_are_flagged_with_a_note(full_dataset):
     """Every unverified row on a published record says what is unverified."""
     unverified = Verification.UNVERIFIED
-    assert not Evidence.objects.filter(verification=unverified, note="").exists()
+    assert not Reference.objects.filter(verification=unverified, note="").exists()
     assert not LawEvent.objects.filter(verification=unverified, note="").exists()
     assert not Law.objects.filter(verification=unverified, verification_note="").exists()
-    assert Evidence.objects.filter(verification=unverified).exists()  # the flags are really used
+    assert Reference.objects.filter(verification=unverified).exists()  # the flags are really used
 
 
 def test_the_shipped_dataset_passes_check_data_with_no_errors(full_dataset, capsys):
@@ -218,13 +218,13 @@ def test_every_dataset_record_names_only_fields_its_model_has():
 
 def test_check_data_flags_unverified_evidence_and_events_without_notes(full_dataset):
     """Unverified evidence or law events on published records without a note are errors."""
-    row = Evidence.objects.filter(org_type__publication_status="published").first()
+    row = Reference.objects.filter(assessment__org_type__publication_status="published").first()
     event = LawEvent.objects.filter(law__publication_status="published").first()
-    Evidence.objects.filter(pk=row.pk).update(verification=Verification.UNVERIFIED, note="")
+    Reference.objects.filter(pk=row.pk).update(verification=Verification.UNVERIFIED, note="")
     LawEvent.objects.filter(pk=event.pk).update(verification=Verification.UNVERIFIED, note="")
     errors = {(p.model, p.pk, p.message) for p in find_problems() if p.severity == ERROR}
     assert errors == {
-        ("orgs.Evidence", row.pk, "unverified evidence on a published type has no note saying what is unverified"),
+        ("orgs.Reference", row.pk, "unverified evidence on a published type has no note saying what is unverified"),
         ("countries.LawEvent", event.pk, "unverified event of a published law has no note saying what is unverified"),
     }
 

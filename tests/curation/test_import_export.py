@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from curation.formats import RESOURCES, export_whole, import_file_data, resource_for
-from orgs.models import Evidence, LegalBasis, OrganizationType
+from curation.resources import ReferenceResource
+from orgs.models import Claim, LegalBasis, OrganizationType, Reference
 
-ALL_MODELS = [Statistic, Evidence, LegalBasis, OrganizationType, LawEvent, Law, Country, Source]
+ALL_MODELS = [Claim, Statistic, Reference, LegalBasis, OrganizationType, LawEvent, Law, Country, Source]
 
 
 def wipe():
@@ -30,8 +31,10 @@ def test_exports_use_natural_keys_never_ids(curated, name):
     assert "id" not in dataset.headers
     assert len(dataset) > 0
     text = dataset.export("csv")
-    if name == "evidence":
-        assert "scop,democratic-governance,sse-law-2014" in text
+    if name == "references":
+        assert "scop,democratic-governance,met,,sse-law-2014" in text
+    if name == "assessments":
+        assert "draft-type,public-interest,The purposes article was not read yet." in text
     if name == "laws":
         row = dict(zip(dataset.headers, dataset[[r[0] for r in dataset].index("sse-law-2014")], strict=True))
         assert row["country"] == "FR" and row["source"] == "ilo-brief" and row["amends"] == "coop-act-1947"
@@ -131,16 +134,16 @@ BAD_FILES = {
     "missing required": ("laws", {"title": ""}, "column 'title': This field cannot be blank"),
     "rule broken": (
         "laws",
-        {"kind": "bill", "status": "in_force"},
-        "column 'status': A bill is either pending",
+        {"kind": "bill"},
+        "column 'enacted_on': A bill has no enactment date",
     ),
     "unknown sub-condition": (
-        "evidence",
+        "references",
         {"sub_condition": "S9"},
         "column 'sub_condition': There is no sub-condition with sub-condition code 'S9'",
     ),
     "unknown org type in key": (
-        "evidence",
+        "references",
         {"org_type": "nope"},
         "column 'org_type': There is no organization type with organization type slug 'nope'",
     ),
@@ -152,7 +155,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_row_and_column(curated
     """One bad row among good ones: the command fails naming row, column and problem, and nothing is written."""
     name, change, message = BAD_FILES[case]
     rows = resource_for(name).export().dict
-    rows[0]["note" if name == "evidence" else "verification_note"] = "Good change that must not be written."
+    rows[0]["note" if name == "references" else "verification_note"] = "Good change that must not be written."
     rows[-1].update(change)
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(rows))
@@ -161,8 +164,8 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_row_and_column(curated
     text = str(excinfo.value)
     assert text.startswith("Nothing was imported")
     assert f"Row {len(rows)}, {message}" in text
-    model = {"laws": Law, "evidence": Evidence}[name]
-    field = "note" if name == "evidence" else "verification_note"
+    model = {"laws": Law, "references": Reference}[name]
+    field = "note" if name == "references" else "verification_note"
     assert not model.objects.filter(**{field: "Good change that must not be written."}).exists()
 
 
@@ -209,17 +212,15 @@ def test_classification_is_never_imported_and_follows_imported_evidence(curated,
     ]
     path = tmp_path / "evidence.json"
     path.write_text(json.dumps(evidence))
-    call_command("import_data", "evidence", str(path), verbosity=0)
+    call_command("import_data", "references", str(path), verbosity=0)
     draft.refresh_from_db()
     assert (draft.classification, draft.features_met) == ("sseoe", 3)
 
 
 def test_bulk_evidence_import_keeps_classification_right(curated):
     """A bulk resource (bulk_create) still reclassifies the types it touches."""
-    from curation.resources import EvidenceResource
-
-    class BulkEvidenceResource(EvidenceResource):
-        class Meta(EvidenceResource.Meta):
+    class BulkReferenceResource(ReferenceResource):
+        class Meta(ReferenceResource.Meta):
             use_bulk = True
 
     dataset = tablib.Dataset(
@@ -227,7 +228,7 @@ def test_bulk_evidence_import_keeps_classification_right(curated):
     )
     dataset.append(["draft-type", "public-interest", "coop-act-1947", "Art. 3", "", "ilo-brief", "statute"])
     dataset.append(["draft-type", "non-profit", "coop-act-1947", "Art. 4", "", "ilo-brief", "statute"])
-    result = BulkEvidenceResource().import_data(dataset, dry_run=False)
+    result = BulkReferenceResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     draft = OrganizationType.objects.get(slug="draft-type")
     assert (draft.classification, draft.features_met) == ("sseoe", 3)

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from countries.models import Law, LawEvent
 from curation.formats import resource_for
-from curation.resources import EvidenceResource
-from orgs.models import Evidence, OrganizationType
+from curation.resources import ReferenceResource
+from orgs import signals
+from orgs.models import OrganizationType, Reference
 from orgs.signals import reclassify_at_end
 from tests.factories import OrganizationTypeFactory, give_evidence
 
@@ -33,12 +34,14 @@ def test_loading_stored_rows_takes_the_same_queries_for_few_and_many_rows(curate
     types = [OrganizationTypeFactory(country=country, slug=f"t-{i}", name=f"T {i}") for i in range(40)]
     for org_type in types:
         give_evidence(org_type, "public-interest", law=curated["old"])
+    # A reference is known by its cell, law and provision: the file's rows name these.
+    Reference.objects.filter(assessment__org_type__in=types).update(provision="Art. 2")
 
     def import_queries(count):
         dataset = tablib.Dataset(*evidence_rows([t.slug for t in types[:count]], codes=("public-interest",)))
         dataset.headers = EVIDENCE_HEADERS
         with CaptureQueriesContext(connection) as queries:
-            result = EvidenceResource().import_data(dataset, dry_run=True, use_transactions=True)
+            result = ReferenceResource().import_data(dataset, dry_run=True, use_transactions=True)
         assert not result.has_errors() and not result.has_validation_errors()
         assert result.totals["update"] == count
         return len(queries)
@@ -50,20 +53,20 @@ def test_loading_stored_rows_takes_the_same_queries_for_few_and_many_rows(curate
 
 
 def test_evidence_reclassifies_each_type_once_at_the_end_of_the_file(curated, tmp_path, monkeypatch):
+    country = curated["country"]
+    types = [OrganizationTypeFactory(country=country, slug=f"new-{i}", name=f"New {i}") for i in range(5)]
     calls = []
-    original = Evidence.objects.reclassify_types
+    original = signals.reclassify_types
 
     def counting(ids, *args, **kwargs):
         calls.append(set(ids))
         return original(ids, *args, **kwargs)
 
-    monkeypatch.setattr(Evidence.objects, "reclassify_types", counting)
-    country = curated["country"]
-    types = [OrganizationTypeFactory(country=country, slug=f"new-{i}", name=f"New {i}") for i in range(5)]
+    monkeypatch.setattr(signals, "reclassify_types", counting)
     path = tmp_path / "evidence.json"
     rows = [dict(zip(EVIDENCE_HEADERS, row, strict=True)) for row in evidence_rows([t.slug for t in types])]
     path.write_text(json.dumps(rows))
-    call_command("import_data", "evidence", str(path), verbosity=0)
+    call_command("import_data", "references", str(path), verbosity=0)
     assert calls == [{t.pk for t in types}]
     for org_type in types:
         org_type.refresh_from_db()
@@ -95,15 +98,15 @@ def test_a_failed_block_does_not_reclassify(curated):
 
 def test_a_bad_evidence_file_leaves_classification_and_rows_untouched(curated, tmp_path):
     draft = curated["draft"]
-    before = Evidence.objects.count()
+    before = Reference.objects.count()
     rows = [dict(zip(EVIDENCE_HEADERS, row, strict=True)) for row in evidence_rows(["draft-type"])]
     rows.append({**rows[0], "sub_condition": "S9"})
     path = tmp_path / "evidence.json"
     path.write_text(json.dumps(rows))
     with pytest.raises(CommandError, match="Row 3, column 'sub_condition'"):
-        call_command("import_data", "evidence", str(path), verbosity=0)
+        call_command("import_data", "references", str(path), verbosity=0)
     draft.refresh_from_db()
-    assert (draft.classification, Evidence.objects.count()) == ("outside", before)
+    assert (draft.classification, Reference.objects.count()) == ("outside", before)
 
 
 def test_the_same_record_written_two_ways_is_refused(curated, tmp_path):
@@ -133,13 +136,13 @@ def test_uniqueness_off_the_key_is_still_checked_row_by_row(curated, tmp_path):
 
 def test_rows_updated_through_the_loader_keep_their_identity(curated, tmp_path):
     """Re-importing evidence with a changed note updates the stored rows; none is created."""
-    rows = resource_for("evidence").export().dict
-    ids = set(Evidence.objects.values_list("pk", flat=True))
+    rows = resource_for("references").export().dict
+    ids = set(Reference.objects.values_list("pk", flat=True))
     for row in rows:
         row["note"] = "Checked again."
     path = tmp_path / "evidence.json"
     path.write_text(json.dumps(rows))
-    call_command("import_data", "evidence", str(path), verbosity=0)
-    assert set(Evidence.objects.values_list("pk", flat=True)) == ids
-    assert set(Evidence.objects.values_list("note", flat=True)) == {"Checked again."}
+    call_command("import_data", "references", str(path), verbosity=0)
+    assert set(Reference.objects.values_list("pk", flat=True)) == ids
+    assert set(Reference.objects.values_list("note", flat=True)) == {"Checked again."}
     assert Law.objects.count() == 2

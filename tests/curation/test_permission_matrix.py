@@ -25,14 +25,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.choices import PublicationStatus
-from orgs.models import Feature, SubCondition
+from orgs.models import Claim, Feature, SubCondition
 from tests.factories import (
     CountryFactory,
-    EvidenceFactory,
     FamilyFactory,
     LawFactory,
     LegalBasisFactory,
     OrganizationTypeFactory,
+    ReferenceFactory,
     SourceFactory,
     StatisticFactory,
 )
@@ -248,10 +248,14 @@ orgs.organizationtype:list    200      200     200
 orgs.organizationtype:add     200      200     200
 orgs.organizationtype:change  200      200     200
 orgs.organizationtype:delete  403      200     200
-orgs.evidence:list            200      200     200
-orgs.evidence:add             200      200     200
-orgs.evidence:change          200      200     200
-orgs.evidence:delete          200      200     200
+orgs.reference:list           200      200     200
+orgs.reference:add            200      200     200
+orgs.reference:change         200      200     200
+orgs.reference:delete         200      200     200
+orgs.claim:list               200      200     200
+orgs.claim:add                200      200     200
+orgs.claim:change             200      200     200
+orgs.claim:delete             403      200     200
 orgs.legalbasis:list          200      200     200
 orgs.legalbasis:change        200      200     200
 orgs.legalbasis:delete        200      200     200
@@ -280,7 +284,10 @@ def admin_objects():
         "orgs.feature": method_target(Feature, code="test-feature", name="Test feature"),
         "orgs.family": FamilyFactory(slug="a-family"),
         "orgs.organizationtype": org_type,
-        "orgs.evidence": EvidenceFactory(org_type=org_type, law=law),
+        "orgs.reference": ReferenceFactory(org_type=org_type, law=law),
+        "orgs.claim": Claim.objects.create(
+            slug="a-claim", country=org_type.country, org_type=org_type, statement="S.", source=SourceFactory()
+        ),
         "orgs.legalbasis": LegalBasisFactory(org_type=org_type, law=law),
     }
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from curation.quality import ERROR, find_problems
-from tests.factories import EvidenceFactory, LegalBasisFactory, OrganizationTypeFactory, StatisticFactory
+from tests.factories import LegalBasisFactory, OrganizationTypeFactory, ReferenceFactory, StatisticFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,13 @@ def test_a_published_type_without_law_or_evidence_is_an_error():
 
 def test_a_complete_type_has_no_problem():
     basis = LegalBasisFactory()
-    EvidenceFactory(org_type=basis.org_type, law=basis.law)
+    ReferenceFactory(org_type=basis.org_type, law=basis.law)
     assert not [p for p in find_problems() if p.model.startswith("orgs.")]
 
 
 def test_evidence_without_provision_and_source_names_both():
-    EvidenceFactory(provision="", source=None)
-    assert ("orgs.Evidence", "evidence has no provision and no source") in messages()
+    ReferenceFactory(provision="", source=None)
+    assert ("orgs.Reference", "evidence has no provision and no source") in messages()
 
 
 def test_statistic_without_year_is_an_error_and_the_command_fails():

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from countries.models import Country
-from orgs.models import Evidence, OrganizationType, SubCondition
+from orgs.models import OrganizationType, Reference, SubCondition
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_page_query_counts_do_not_grow_with_scale(client):
 
 def _evidence_for(types, law, source):
     sub_conditions = list(SubCondition.objects.all())
-    return [Evidence(org_type=t, law=law, sub_condition=s, source=source) for t in types for s in sub_conditions[:3]]
+    return [Reference(org_type=t, law=law, sub_condition=s, source=source) for t in types for s in sub_conditions[:3]]
 
 
 def test_bulk_evidence_reclassifies_in_a_fixed_number_of_queries(django_assert_max_num_queries):
@@ -62,9 +62,9 @@ def test_bulk_evidence_reclassifies_in_a_fixed_number_of_queries(django_assert_m
     few = [OrganizationTypeFactory(country=country) for _ in range(2)]
     many = [OrganizationTypeFactory(country=country) for _ in range(30)]
     with CaptureQueriesContext(connection) as small:
-        Evidence.objects.bulk_create(_evidence_for(few, law, source))
+        Reference.objects.bulk_create(_evidence_for(few, law, source))
     with django_assert_max_num_queries(len(small)):
-        Evidence.objects.bulk_create(_evidence_for(many, law, source))
+        Reference.objects.bulk_create(_evidence_for(many, law, source))
     for org_type in many:
         org_type.refresh_from_db()
         assert org_type.classification == org_type.compute_classification().classification

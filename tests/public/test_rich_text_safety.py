@@ -10,7 +10,7 @@ import pytest
 from django.db import models
 
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, Family, Feature, LegalBasis, OrganizationType, SubCondition
+from orgs.models import Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from tests.factories import (
     CountryFactory,
     FamilyFactory,
@@ -57,7 +57,7 @@ RENDERED = {
     LawEvent: ["note"],
     OrganizationType: ["name", "description"],
     LegalBasis: ["note"],
-    Evidence: ["note"],
+    Reference: ["note"],
     Statistic: ["note"],
     Source: ["title"],
     Feature: ["description"],

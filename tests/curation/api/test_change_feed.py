@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.choices import PublicationStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Evidence, Family, Feature, OrganizationType, SubCondition
+from orgs.models import Family, Feature, OrganizationType, Reference, SubCondition
 from tests.api_helpers import API, keys, results
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
@@ -70,15 +70,15 @@ def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
     quiet, edited, pruned = (OrganizationTypeFactory(slug=s, country=country) for s in ("quiet", "edited", "pruned"))
     for org_type in (quiet, edited, pruned):
         give_evidence(org_type, "for-profit")
-    age(Evidence)
+    age(Reference)
     age(OrganizationType)
     since = {"updated_since": LAST_WEEK.isoformat()}
     assert keys(anon.get(f"{API}org-types/", since)) == []
 
-    row = Evidence.objects.get(org_type=edited)
+    row = Reference.objects.get(assessment__org_type=edited)
     row.provision = "Art. 99"
     row.save()
-    Evidence.objects.get(org_type=pruned).delete()
+    Reference.objects.get(assessment__org_type=pruned).delete()
     assert sorted(keys(anon.get(f"{API}org-types/", since))) == ["edited", "pruned"]
 
 

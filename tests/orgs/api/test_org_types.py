@@ -1,6 +1,9 @@
 """The org-types endpoint: fields, filters, time travel, drafts, JSON-LD."""
 
+import csv
+import io
 import json
+from datetime import date
 
 import pytest
 
@@ -54,15 +57,28 @@ def test_list_fields_are_the_documented_contract(anon, landscape):
     assert "updated_at" in row
 
 
-def test_detail_has_evidence_explanation_and_citation(anon, landscape):
-    """The detail adds each evidence row (sub-condition, law, provision, note, verification, source)."""
+def test_detail_has_the_six_cells_with_their_references_the_explanation_and_citation(anon, landscape):
+    """The detail adds the six cells, each with its finding and references (law, provision, quote, level, source)."""
     body = anon.get(f"{API}org-types/ph-coop/").json()
-    assert {row["sub_condition"] for row in body["evidence"]} == set(SSEOE_CODES)
-    first = body["evidence"][0]
-    assert set(first) >= {"sub_condition", "law", "provision", "note", "verification", "source"}
-    assert first["law"] == landscape["law"].pk
+    cells = {cell["sub_condition"]: cell for cell in body["assessments"]}
+    assert list(cells) == ["social-problem", "public-interest", "for-profit", "non-profit", "free-establishment",
+                           "democratic-governance"]  # fmt: skip
+    assert {code for code, cell in cells.items() if cell["finding"] == "met"} == set(SSEOE_CODES)
+    assert cells["social-problem"] == {**cells["social-problem"], "finding": "not_assessed", "references": []}
+    (first,) = cells["public-interest"]["references"]
+    assert set(first) >= {"finding", "law", "provision", "quote", "quote_language", "note", "verification", "source"}
+    assert first["law"] == landscape["law"].pk and first["counts"] is True
+    assert body["findings"]["public-interest"] == "met" and body["findings"]["non-profit"] == "not_assessed"
+    assert (body["classification"], body["settled"], body["classification_range"]) == ("sseoe", True, ["sseoe"])
     assert body["explanation"][-1].endswith("an SSEOE.")
     assert "ph-coop" in body["cite_as"] and "CC BY 4.0" in body["cite_as"]
+
+
+def test_a_provisional_type_says_so_and_what_it_could_reach(anon, landscape):
+    """The company meets economic and democratic; no social cell is assessed: a PHO, provisional, up to SSEOE."""
+    body = anon.get(f"{API}org-types/ph-company/").json()
+    assert (body["classification"], body["settled"], body["classification_range"]) == ("pho", False, ["pho", "sseoe"])
+    assert body["explanation"][-1].startswith("Provisional: a PHO on the findings so far; an SSEOE if a social")
 
 
 @pytest.mark.parametrize(
@@ -108,7 +124,9 @@ def test_ordering_by_name_descending(anon, landscape):
         ("classification=sseo", "classification"),
         ("country=XX", "country"),
         ("country=ZZZ", "country"),
-        ("features_met=4", "features_met"),
+        ("features_met=9", "features_met"),
+        ("settled=maybe", "settled"),
+        ("finding=unknown", "finding"),
         ("feature=spiritual", "feature"),
         ("sub_condition=S9", "sub_condition"),
         ("law=999999", "law"),
@@ -148,7 +166,7 @@ def test_drafts_never_reach_anonymous_readers(anon, viewer, landscape):
     assert draft_law.pk not in company["laws"]
     # The row still counts (as in the stored classification), but its draft law is not named.
     assert "social-problem" in company["sub_conditions"]
-    masked = next(row for row in company["evidence"] if row["sub_condition"] == "social-problem")
+    (masked,) = next(c for c in company["assessments"] if c["sub_condition"] == "social-problem")["references"]
     assert masked["law"] is None and masked["law_title"] is None
     assert draft_law.title not in " ".join(company["explanation"])
     assert draft_law.citation not in " ".join(company["explanation"])
@@ -160,7 +178,7 @@ def test_drafts_never_reach_anonymous_readers(anon, viewer, landscape):
     assert {"draft-type", "jp-type"} <= set(seen)
     seen = viewer.get(f"{API}org-types/ph-company/").json()
     assert draft_law.pk in seen["laws"]
-    assert draft_law.pk in {row["law"] for row in seen["evidence"]}
+    assert draft_law.pk in {ref["law"] for cell in seen["assessments"] for ref in cell["references"]}
 
 
 def test_jsonld_is_schema_org_organizations(anon, landscape):
@@ -197,16 +215,21 @@ def test_org_type_as_of_2013_uses_the_new_law_and_2015_the_reinstated_one(anon, 
     in_2013 = anon.get(f"{API}org-types/id-coop/?as_of=2013-06-01").json()
     assert in_2013["classification"] == "sseoe" and in_2013["features_met"] == 3
     assert in_2013["laws"] == [new.pk]
-    assert {row["law"] for row in in_2013["evidence"]} == {new.pk}
+    counting = {ref["law"] for cell in in_2013["assessments"] for ref in cell["references"] if ref["counts"]}
+    assert counting == {new.pk}
 
     in_2015 = anon.get(f"{API}org-types/id-coop/?as_of=2015-01-01").json()
     assert in_2015["classification"] == "pho" and in_2015["features_met"] == 2
+    assert in_2015["settled"] is False  # the old law's social cells were never read
     assert in_2015["laws"] == [old.pk]
     assert in_2015["sub_conditions"] == ["for-profit", "democratic-governance"]
     assert "social" in in_2015["explanation"][-1]
 
+    # Today is 2015's landscape (the old law reinstated); time travel to 2013 writes nothing.
     stored = OrganizationType.objects.get(slug="id-coop")
-    assert stored.classification == "sseoe", "time travel must not write the stored classification"
+    assert (stored.classification, stored.settled) == ("pho", False)
+    today, dated = anon.get(f"{API}org-types/id-coop/").json(), anon.get(f"{API}org-types/id-coop/?as_of={date.today()}")
+    assert {**dated.json(), "cite_as": None} == {**today, "cite_as": None}
 
 
 @pytest.mark.parametrize(
@@ -242,18 +265,29 @@ def test_as_of_lists_only_the_types_that_existed(anon, annulled_law):
     assert anon.get(f"{API}org-types/id-coop/?as_of=1990-01-01").status_code == 404
 
 
-def test_csv_detail_flattens_evidence_readably(anon, landscape):
-    """A type's CSV is one row; its evidence rows read as 'key=value' lists separated by '; '."""
-    import csv
-    import io
-
-    rows = list(csv.DictReader(io.StringIO(anon.get(f"{API}org-types/ph-coop/?format=csv").content.decode())))
-    assert len(rows) == 1
-    row = rows[0]
+def test_csv_list_has_a_column_per_cell(anon, landscape):
+    """A type's CSV row carries each cell's finding in a column of its own."""
+    rows = list(csv.DictReader(io.StringIO(anon.get(f"{API}org-types/?format=csv").content.decode())))
+    row = next(r for r in rows if r["slug"] == "ph-coop")
     assert row["sub_conditions"] == "public-interest; for-profit; democratic-governance"
-    evidence = row["evidence"].split("; ")
-    assert len(evidence) == 3
-    assert "sub_condition=public-interest" in evidence[0] and f"law={landscape['law'].pk}" in evidence[0]
+    assert row["findings.public-interest"] == "met" and row["findings.social-problem"] == "not_assessed"
+    assert row["settled"] == "true"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("settled=true", ["ph-coop"]),
+        ("settled=false", ["kr-group", "ph-company"]),
+        ("finding=not_stipulated", []),
+        ("finding=met&country=KR", []),
+        ("finding=not_assessed", ["kr-group", "ph-company", "ph-coop"]),
+        ("sub_condition=free-establishment&finding=not_assessed", ["kr-group", "ph-coop"]),
+        ("sub_condition=free-establishment&finding=met", ["ph-company"]),
+    ],
+)
+def test_finding_and_settled_filters(anon, landscape, query, expected):
+    assert sorted(keys(anon.get(f"{API}org-types/?{query}"))) == expected
 
 
 def test_browsable_api_renders_for_people(anon, landscape):
