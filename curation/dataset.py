@@ -37,9 +37,9 @@ SYSTEM_FIELDS = {"created_at", "updated_at"}
 
 
 def default_paths() -> list[Path]:
-    """The shipped dataset in load order: the method, then one file per country."""
+    """The shipped dataset in load order: the method, one file per country, then the research's claims."""
     root = Path(settings.BASE_DIR) / "fixtures"
-    return [root / "method.yaml", *sorted((root / "countries").glob("*.yaml"))]
+    return [root / "method.yaml", *sorted((root / "countries").glob("*.yaml")), root / "claims.yaml"]
 
 
 class DatasetError(Exception):

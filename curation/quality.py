@@ -52,9 +52,11 @@ def published_types_with_nothing_assessed():
     assessed = Assessment.objects.exclude(finding=Finding.NOT_ASSESSED).values("org_type")
     for org_type in OrganizationType.objects.published().exclude(pk__in=assessed).select_related("country"):
         if org_type.legally_institutionalized:
-            yield _problem(ERROR, org_type, "published type has no assessed cell: every sub-condition is not yet assessed")
+            message = "published type has no assessed cell: every sub-condition is not yet assessed"
+            yield _problem(ERROR, org_type, message)
         else:
-            yield _problem(WARNING, org_type, "published type without a legal form: no cell is assessed (no law to read)")
+            message = "published type without a legal form: no cell is assessed (no law to read)"
+            yield _problem(WARNING, org_type, message)
 
 
 def cells_not_assessed_without_a_note():
@@ -209,7 +211,8 @@ def stored_landscape_drift():
 def claims_in_conflict():
     """Where our coding disagrees with the research, the disagreement is listed, and explained."""
     for claim, status, about in Claim.objects.published().evaluated():
-        expects = f"the research expects {claim.get_expects_display().lower()}"
+        label = claim.get_expects_display()
+        expects = f"the research expects {label[0].lower()}{label[1:]}"
         names = ", ".join(t.name for t in about) or "no type coded"
         if status == claims_rule.CONFLICT and claim.explanation.strip():
             yield _problem(WARNING, claim, f"{expects}; our coding differs ({names}); explained on the type page")
