@@ -21,4 +21,4 @@ def event_written(sender, instance, **kwargs):
 @receiver(post_save, sender=Law)
 def law_saved(sender, instance, **kwargs):
     # Its kind (a bill or not) bears on its status; a law loaded from a fixture carries none.
-    Law.objects.filter(pk=instance.pk).refresh_status()
+    law_events_changed({instance.pk})

@@ -201,7 +201,7 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         ``{type id: TypeLandscape}`` for these types on ``day`` (today by default):
         each cell's finding from its references in force that day, the classification
         by the rule, the laws the type rests on that day. Five queries whatever the
-        number of types (four when ``method`` is given).
+        number of types (three when ``method`` is given).
         """
         day = day or today()
         method = method or Method.read()
@@ -216,41 +216,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             )
         )  # fmt: skip
         bases = list(LegalBasis.objects.filter(org_type__in=ids).order_by().values_list("org_type_id", "law_id"))
-        law_ids = {row[5] for row in references} | {law_id for _, law_id in bases}
-        published = PublicationStatus.PUBLISHED
-        laws = {
-            pk: (force in LAW_EVENTS_STARTING_FORCE, status == published and country_status == published)
-            for pk, force, status, country_status in Law.objects.filter(pk__in=law_ids)
-            .with_force_on(day)
-            .order_by()
-            .values_list("pk", "force_kind", "publication_status", "country__publication_status")
-        }
-        found = defaultdict(lambda: defaultdict(list))  # type -> sub-condition -> [(finding, kind, ref id)]
-        counted_laws = defaultdict(set)
-        for pk, type_id, sub_id, finding, kind, law_id, valid_from, valid_until in references:
-            if reference_counts(laws[law_id][0], valid_from, valid_until, day):
-                found[type_id][sub_id].append((finding, kind, pk))
-                counted_laws[type_id].add(law_id)
-        for type_id, law_id in bases:
-            if laws[law_id][0]:
-                counted_laws[type_id].add(law_id)
-        landscapes = {}
-        for type_id in ids:
-            cells = {}
-            for sub_id in method.sub_conditions:
-                rows = found[type_id].get(sub_id, [])
-                finding = rule.cell_finding(f for f, _, _ in rows)
-                supporting = [r for r in rows if r[0] == finding]
-                kind = ""
-                if finding == rule.NOT_STIPULATED:
-                    kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
-                cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
-            result = rule.classify(
-                ((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features
-            )
-            shown = {law_id for law_id in counted_laws[type_id] if laws[law_id][1]}
-            landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown)
-        return landscapes
+        laws = laws_on(day, {row[5] for row in references} | {law_id for _, law_id in bases})
+        return assemble(ids, references, bases, laws, method, day)
 
     def existing_on(self, day):
         """
@@ -415,6 +382,77 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         ).filter(cell_rank__lte=limit)
 
 
+def laws_on(day, law_ids):
+    """``{law id: (in force on day, published with its country)}``: one query."""
+    published = PublicationStatus.PUBLISHED
+    return {
+        pk: (force in LAW_EVENTS_STARTING_FORCE, status == published and country_status == published)
+        for pk, force, status, country_status in Law.objects.filter(pk__in=law_ids)
+        .with_force_on(day)
+        .order_by()
+        .values_list("pk", "force_kind", "publication_status", "country__publication_status")
+    }
+
+
+def assemble(type_ids, references, bases, laws, method, day):
+    """
+    ``{type id: TypeLandscape}`` from plain values: ``references`` as ``(pk, type id,
+    sub-condition id, finding, not-stipulated kind, law id, valid from, valid until)``,
+    ``bases`` as ``(type id, law id)``, ``laws`` as ``laws_on`` gives them.
+    """
+    found = defaultdict(lambda: defaultdict(list))  # type -> sub-condition -> [(finding, kind, ref id)]
+    counted_laws = defaultdict(set)
+    for pk, type_id, sub_id, finding, kind, law_id, valid_from, valid_until in references:
+        if reference_counts(laws[law_id][0], valid_from, valid_until, day):
+            found[type_id][sub_id].append((finding, kind, pk))
+            counted_laws[type_id].add(law_id)
+    for type_id, law_id in bases:
+        if laws[law_id][0]:
+            counted_laws[type_id].add(law_id)
+    landscapes = {}
+    for type_id in type_ids:
+        cells = {}
+        for sub_id in method.sub_conditions:
+            rows = found[type_id].get(sub_id, [])
+            finding = rule.cell_finding(f for f, _, _ in rows)
+            supporting = [r for r in rows if r[0] == finding]
+            kind = ""
+            if finding == rule.NOT_STIPULATED:
+                kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
+            cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
+        result = rule.classify(((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features)
+        shown = {law_id for law_id in counted_laws[type_id] if laws[law_id][1]}
+        landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown)
+    return landscapes
+
+
+def landscape_of(org_type, features, day: datetime.date | None = None):
+    """
+    One type's ``TypeLandscape`` from its prefetched cells (with their sub-conditions'
+    features and their references) and legal bases (``with_assessments``, ``for_api``):
+    the same computation as ``landscape_on``, with one query (the laws' force on the day).
+    ``features`` are the method's feature codes in order.
+    """
+    day = day or today()
+    cells = list(org_type.assessments.all())
+    method = Method(
+        list(features),
+        {
+            c.sub_condition_id: (c.sub_condition.code, c.sub_condition.short_code, c.sub_condition.feature.code,
+                                 (c.sub_condition.feature.order, c.sub_condition.order))
+            for c in sorted(cells, key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
+        },
+    )  # fmt: skip
+    references = [
+        (r.pk, org_type.pk, c.sub_condition_id, r.finding, r.not_stipulated_kind, r.law_id, r.valid_from, r.valid_until)
+        for c in cells
+        for r in c.references.all()
+    ]
+    bases = [(org_type.pk, b.law_id) for b in org_type.legal_bases.all()]
+    laws = laws_on(day, {row[5] for row in references} | {law_id for _, law_id in bases})
+    return assemble([org_type.pk], references, bases, laws, method, day)[org_type.pk]
+
+
 def stored_values(result: rule.Classification):
     """The stored fields of a type for a classification result."""
     return (result.classification, result.highest, result.settled, result.features_met)
@@ -498,20 +536,16 @@ class ClaimQuerySet(PublishableQuerySet):
             country__publication_status=PublicationStatus.PUBLISHED,
         )
 
-    def evaluated(self):
+    def evaluated(self, types=None):
         """
         ``[(claim, status, types)]``: each statement with what our coding of the published
-        types it is about says of it (``orgs.claims.evaluate``), in two queries.
+        types it is about says of it (``orgs.claims.evaluate``), in two queries. ``types``:
+        the published types to judge by, when the caller has narrowed them already.
         """
         claims = list(self.select_related("country", "org_type", "family", "source"))
-        types = (
-            model("OrganizationType")
-            .objects.published()
-            .filter(
-                Q(pk__in=[c.org_type_id for c in claims if c.org_type_id])
-                | Q(country__in={c.country_id for c in claims})
-            )
-        )
+        if types is None:
+            countries = {c.country_id for c in claims}
+            types = model("OrganizationType").objects.published().filter(country__in=countries)
         types = list(types.select_related("country", "family").order_by("name"))
         out = []
         for claim in claims:

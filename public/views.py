@@ -24,6 +24,7 @@ from orgs import claims as claims_rule
 from orgs.choices import ClassificationChoice, Finding
 from orgs.explanation import sentences
 from orgs.models import Claim, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
+from orgs.querysets import landscape_of
 
 from . import charts
 from .forms import SuggestionForm
@@ -351,10 +352,10 @@ class OrganizationTypeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         org_type = self.object
-        landscape = OrganizationType.objects.filter(pk=org_type.pk).landscape_on()[org_type.pk]
+        features = list(Feature.objects.all())
+        landscape = landscape_of(org_type, [f.code for f in features])
         cells = sorted(org_type.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
         references = {ref.pk: ref for cell in cells for ref in cell.references.all()}
-        features = list(Feature.objects.all())
         classification, explanation = sentences(
             landscape,
             references,
@@ -378,12 +379,14 @@ class OrganizationTypeDetailView(DetailView):
             .filter(country=org_type.country_id)
             .filter(Q(org_type=org_type) | Q(org_type__isnull=True, family=org_type.family_id))
         )
+        # What the statements are about: the published types of this country (one query, always).
+        about = OrganizationType.objects.published().filter(country=org_type.country_id)
         context.update(
             classification=classification,
             explanation=explanation,
             grid=grid,
             legal_bases=[b for b in org_type.legal_bases.all() if b.law.is_published],
-            claims=[(claim, status, claims_rule.LABELS[status]) for claim, status, _ in claims.evaluated()],
+            claims=[(claim, status, claims_rule.LABELS[status]) for claim, status, _ in claims.evaluated(about)],
             statistics=list(
                 Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
             ),

@@ -7,6 +7,7 @@ Fixtures used across the tree live in ``tests/fixtures/`` (loaded below); factor
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from curation.dataset import default_paths
@@ -22,10 +23,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_dataset", str(default_paths()[0]), verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def shipped_dataset(django_db_setup, django_db_blocker):
+    """
+    The whole shipped dataset, loaded once per test module inside a transaction that is
+    rolled back when the module ends (loading it takes tens of seconds).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_dataset", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def full_dataset(db):
-    """The whole shipped dataset, loaded inside the test's transaction."""
-    call_command("load_dataset", verbosity=0)
+def full_dataset(shipped_dataset, db):
+    """The shipped dataset; each test runs in its own savepoint, so what it changes is undone."""
 
 
 @pytest.fixture(autouse=True)

@@ -177,6 +177,51 @@ class OrganizationTypeAdmin(nested_admin.NestedModelAdminMixin, CuratedAdmin):
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((s,) for s in sentences)))
 
 
+class CellReferenceInline(LockedWhenParentPublishedInline, admin.StackedInline):
+    """A cell's references on the cell's own page (the type's page edits all six cells at once)."""
+
+    model = Reference
+    extra = 0
+    autocomplete_fields = ["law", "source"]
+    fields = ReferenceInline.fields
+
+    def _locked_parent(self, obj):
+        return obj.org_type if obj is not None else None
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, self._locked_parent(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, self._locked_parent(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, self._locked_parent(obj))
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
+    """
+    The cells across all types: filter by finding to find what is not yet assessed.
+    Cells are created with their type and sub-condition; none is added or deleted by hand.
+    """
+
+    resource_classes = [AssessmentResource]
+    parent_attr = "org_type"
+    list_display = ["org_type", "sub_condition", "finding", "not_stipulated_kind", "note"]
+    list_filter = ["finding", "sub_condition", "org_type__country", "org_type__family"]
+    search_fields = ["org_type__name", "org_type__slug", "note", "curator_note"]
+    list_select_related = ["org_type__country", "sub_condition"]
+    fields = ["org_type", "sub_condition", "finding", "not_stipulated_kind", "note", "curator_note"]
+    readonly_fields = ["org_type", "sub_condition", "finding", "not_stipulated_kind"]
+    inlines = [CellReferenceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Reference)
 class ReferenceAdmin(LockedWhenParentPublishedAdmin, CuratedAdmin):
     resource_classes = [ReferenceResource]

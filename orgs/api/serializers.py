@@ -17,7 +17,7 @@ from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
 from orgs.models import Assessment, Family, Feature, OrganizationType, Reference, SubCondition
-from orgs.querysets import Method
+from orgs.querysets import Method, landscape_of
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -173,7 +173,11 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     def landscape(self, obj):
         if getattr(obj, "_api_landscape", None) is None:
-            self.summarize_page([obj])
+            if "assessments" in getattr(obj, "_prefetched_objects_cache", {}):
+                # One type with its cells prefetched (the detail): the same computation, one query.
+                obj._api_landscape = landscape_of(obj, self.method().features, self.context.get("as_of"))
+            else:
+                self.summarize_page([obj])
         return obj._api_landscape
 
     @extend_schema_field(serializers.ChoiceField(choices=ClassificationChoice.choices))

@@ -63,6 +63,12 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "countries.choices.DatePrecision",
         "VerificationEnum": "core.choices.Verification",
         "PublicationStatusEnum": "core.choices.PublicationStatus",
+        "ClassificationEnum": "orgs.choices.ClassificationChoice",
+        "FindingEnum": "orgs.choices.Finding",
+        "ReferenceFindingEnum": "orgs.choices.ReferenceFinding",
+        "NotStipulatedKindEnum": "orgs.choices.NotStipulatedKind",
+        "ClaimExpectationEnum": "orgs.choices.ClaimExpectation",
+        "LawStatusEnum": "countries.choices.LawStatus",
     },
 }
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from caching.version import data_version
 from core.choices import PublicationStatus
 from countries.models import Country
-from orgs.models import OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, OrganizationType, Reference
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,14 +120,13 @@ def test_m2m_change_invalidates(country):
     assert data_version() != before
 
 
-def test_evidence_bulk_create_invalidates(country):
-    """Bulk-created evidence (which reclassifies its types) bumps the data version."""
+def test_reference_bulk_create_invalidates(country):
+    """Bulk-created references (which reclassify their types) bump the data version."""
     org_type = OrganizationTypeFactory(country=country)
     law = LawFactory(country=country)
+    cell = Assessment.objects.filter(org_type=org_type).first()
     before = data_version()
-    Reference.objects.bulk_create(
-        [Reference(org_type=org_type, law=law, sub_condition=SubCondition.objects.first(), source=SourceFactory())]
-    )
+    Reference.objects.bulk_create([Reference(assessment=cell, law=law, finding="met", source=SourceFactory())])
     assert data_version() != before
 
 

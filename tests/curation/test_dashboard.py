@@ -18,16 +18,19 @@ def test_months_ago_handles_month_ends():
     assert months_ago(datetime.date(2026, 1, 15), 13) == datetime.date(2024, 12, 15)
 
 
-def test_coverage_matrix_counts_evidence_per_country_family_and_feature(curated):
+def test_coverage_matrix_counts_open_cells_per_country_family_and_feature(curated):
     features, matrix = coverage_matrix()
     block = next(b for b in matrix if b["country"].code == "FR")
     codes = [f.code for f in features]
     family = curated["org_type"].family
     row = next(r for r in block["rows"] if r["family"] == family)
-    # SCOP has S1, E1 and D2 evidence: one row per feature.
-    assert dict(zip(codes, row["cells"], strict=True)) == {"social": 1, "economic": 1, "democratic": 1}
+    # SCOP has S1, E1 and D2 met: in each feature one of its two cells is not yet assessed.
+    assert dict(zip(codes, row["cells"], strict=True)) == {"social": (1, 2), "economic": (1, 2), "democratic": (1, 2)}
+    # The draft: D2 met and D1 not stipulated (the democratic feature assessed); nothing else read.
     draft_row = next(r for r in block["rows"] if r["family"] == curated["draft"].family)
-    assert dict(zip(codes, draft_row["cells"], strict=True)) == {"social": 0, "economic": 0, "democratic": 1}
+    assert dict(zip(codes, draft_row["cells"], strict=True)) == {
+        "social": (2, 2), "economic": (2, 2), "democratic": (0, 2),
+    }  # fmt: skip
     other = [r for r in block["rows"] if r["family"] not in (family, curated["draft"].family)]
     assert all(cell is None for r in other for cell in r["cells"])
     assert len(features) == Feature.objects.count() == 3
@@ -48,7 +51,7 @@ def test_stale_records_use_the_setting(curated):
     assert curated["country"] in stale  # verified 2024-01-01
 
 
-def test_dashboard_page_shows_problems_with_links_and_unverified_evidence(client, curated, analyst):
+def test_dashboard_page_shows_problems_with_links_and_unverified_references(client, curated, analyst):
     """The page lists find_problems() linked to admin change pages, and unverified evidence on published types."""
     Law.objects.filter(pk=curated["old"].pk).update(url="", source=None)
     row = Reference.objects.filter(assessment__org_type=curated["org_type"]).first()
@@ -59,7 +62,7 @@ def test_dashboard_page_shows_problems_with_links_and_unverified_evidence(client
     page = response.content.decode()
     law_url = reverse("admin:countries_law_change", args=[curated["old"].pk])
     assert f'href="{law_url}"' in page and "law has no source URL" in page
-    evidence_url = reverse("admin:orgs_evidence_change", args=[row.pk])
+    evidence_url = reverse("admin:orgs_reference_change", args=[row.pk])
     unverified = page[page.index('id="unverified"') :]
     assert evidence_url in unverified
     assert 'id="coverage"' in page and "France" in page
@@ -72,14 +75,14 @@ def test_dashboard_and_queue_are_for_staff_only(client, curated):
 
 
 @pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.ARCHIVED])
-def test_unverified_evidence_on_unpublished_types_is_not_listed(client, curated, analyst, status):
+def test_unverified_references_on_unpublished_types_is_not_listed(client, curated, analyst, status):
     curated["org_type"].publication_status = status
     curated["org_type"].save()
     Reference.objects.filter(assessment__org_type=curated["org_type"]).update(verification=Verification.UNVERIFIED)
     client.force_login(analyst)
     page = client.get(reverse("admin-quality")).content.decode()
     row = Reference.objects.filter(assessment__org_type=curated["org_type"]).first()
-    assert reverse("admin:orgs_evidence_change", args=[row.pk]) not in page[page.index('id="unverified"') :]
+    assert reverse("admin:orgs_reference_change", args=[row.pk]) not in page[page.index('id="unverified"') :]
 
 
 def test_dashboard_queries_do_not_grow_with_the_number_of_records(curated):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from countries.models import Country
-from orgs.models import OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, OrganizationType, Reference
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,21 +50,34 @@ def test_page_query_counts_do_not_grow_with_scale(client):
     assert query_counts(client) == at_one
 
 
-def _evidence_for(types, law, source):
-    sub_conditions = list(SubCondition.objects.all())
-    return [Reference(org_type=t, law=law, sub_condition=s, source=source) for t in types for s in sub_conditions[:3]]
+def _references_for(types, law, source):
+    """A met reference on each type's first three cells."""
+    cells = Assessment.objects.filter(org_type__in=types).order_by("org_type_id", "sub_condition__order", "pk")
+    by_type = {}
+    for cell in cells:
+        by_type.setdefault(cell.org_type_id, []).append(cell)
+    return [
+        Reference(assessment=cell, law=law, source=source, finding="met", quote="Wording.", quote_language="en")
+        for t in types
+        for cell in by_type[t.pk][:3]
+    ]
 
 
-def test_bulk_evidence_reclassifies_in_a_fixed_number_of_queries(django_assert_max_num_queries):
-    """Bulk-creating evidence for 30 types costs no more queries than for 2 (no per-type reclassify)."""
+def test_bulk_references_reclassify_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    """
+    Bulk-creating references for 15 types costs no more queries than for 2 (no per-type
+    reclassify). 15 types' 45 rows stay within one SQLite insert batch (999 parameters).
+    """
     country = CountryFactory()
     law, source = LawFactory(country=country), SourceFactory()
     few = [OrganizationTypeFactory(country=country) for _ in range(2)]
-    many = [OrganizationTypeFactory(country=country) for _ in range(30)]
+    many = [OrganizationTypeFactory(country=country) for _ in range(15)]
+    few_rows, many_rows = _references_for(few, law, source), _references_for(many, law, source)
     with CaptureQueriesContext(connection) as small:
-        Reference.objects.bulk_create(_evidence_for(few, law, source))
+        Reference.objects.bulk_create(few_rows)
     with django_assert_max_num_queries(len(small)):
-        Reference.objects.bulk_create(_evidence_for(many, law, source))
-    for org_type in many:
-        org_type.refresh_from_db()
-        assert org_type.classification == org_type.compute_classification().classification
+        Reference.objects.bulk_create(many_rows)
+    stored = OrganizationType.objects.filter(pk__in=[t.pk for t in many])
+    # Three of six cells met, one per feature's first sub-condition: an SSEOE, and the stored cells agree.
+    assert set(stored.values_list("classification", flat=True)) == {"sseoe"}
+    assert stored.drift() == []

@@ -81,10 +81,11 @@ def test_country_page_shows_narrative_timeline_types_statistics_sources(client, 
 
 def test_country_page_query_count_is_constant(client, django_assert_num_queries, landscape):
     """A country page with three laws, types and statistics needs a fixed number of queries."""
-    with django_assert_num_queries(10):
+    # The types come with their cells and the cells' references (two prefetches).
+    with django_assert_num_queries(11):
         html = client.get(landscape[0].get_absolute_url()).content.decode()
-    # Narrative, law, evidence and statistic sources (1 + 3 + 6 + 3), each listed once.
-    assert html.count('<li id="source-') == 13
+    # Narrative, law, reference and statistic sources (1 + 3 + 8 + 3), each listed once.
+    assert html.count('<li id="source-') == 15
 
 
 def test_draft_country_page_is_404(client, landscape):
@@ -96,19 +97,23 @@ def test_org_type_page_shows_evidence_explanation_and_suggest_link(client, lands
     """A type page shows its legal basis, the evidence table with verification, and the rule in words."""
     sseoe = OrganizationType.objects.get(name=f"Worker cooperative {landscape[0].code}")
     html = client.get(sseoe.get_absolute_url()).content.decode()
-    assert "under all three features: an SSEOE" in html
+    assert "under every feature: an SSEOE" in html
     assert "D2 Democratic governance" in html
-    assert "Coded from the statute text" in html
+    assert "Read in the article&#x27;s text in another copy, and quoted" in html
+    assert html.count('class="finding finding-not_assessed"') == 3  # S2, E2, D1: not read, and said so
     assert reverse("orgs:org-type-suggest", args=[sseoe.slug]) in html
     pho = OrganizationType.objects.get(name=f"Mutual society {landscape[0].code}")
     html = client.get(pho.get_absolute_url()).content.decode()
-    assert "a PHO. A democratic provision would make it an SSEOE" in html
+    assert "It meets two of the three features: a PHO. It has no democratic provision." in html
+    assert "Not stipulated: the law stipulates the opposite" in html
 
 
 def test_org_type_page_query_count_is_constant(client, django_assert_num_queries, landscape):
-    """A type page with three evidence rows needs a fixed number of queries."""
+    """A type page with its six cells and three references needs a fixed number of queries."""
     sseoe = OrganizationType.objects.get(name=f"Worker cooperative {landscape[0].code}")
-    with django_assert_num_queries(9):
+    # The type, its cells, their references, its legal bases; the features; the laws' force
+    # today; the research's statements and the types they are about; its statistics.
+    with django_assert_num_queries(11):
         client.get(sseoe.get_absolute_url())
 
 
@@ -147,7 +152,7 @@ def test_draft_law_page_is_404(client, landscape):
 def test_family_page_shows_each_country_side_by_side(client, django_assert_num_queries, landscape):
     """A family page shows the family's types in every country, in a fixed number of queries."""
     family = Family.objects.get(slug="fam-0")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get(family.get_absolute_url()).content.decode()
     for country in landscape:
         assert f"Worker cooperative {country.code}" in html
@@ -167,7 +172,7 @@ def test_compare_two_countries(client, django_assert_num_queries, landscape):
     """Compare shows the chosen countries side by side in a fixed number of queries."""
     a, b, c = landscape
     url = reverse("countries:compare") + f"?countries={a.slug}&countries={b.slug}"
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get(url).content.decode()
     assert f"Worker cooperative {a.code}" in html and f"Worker cooperative {b.code}" in html
     assert f"Worker cooperative {c.code}" not in html
@@ -185,7 +190,7 @@ def test_compare_needs_two_countries(client, landscape):
 
 def test_methodology_shows_rule_and_live_counts(client, django_assert_num_queries, landscape):
     """The methodology page lists the six sub-conditions with live counts of public types."""
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = client.get(reverse("orgs:methodology")).content.decode()
     assert 'href="/methodology/" aria-current="page"' in html
     for code in ("S1", "S2", "E1", "E2", "D1", "D2"):

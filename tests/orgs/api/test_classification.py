@@ -42,6 +42,7 @@ def test_counts_per_country_and_family(anon, matrix_data):
     families = {f["family"]: f for f in ph["families"]}
     assert families["cooperative"] == {
         "family": "cooperative", "name": "Cooperatives", "total": 1, "sseoe": 1, "pho": 0, "outside": 0,
+        "provisional": 0,
     }  # fmt: skip
     assert (families["association"]["pho"], families["association"]["outside"]) == (1, 1)
     kr = row_for(anon.get(f"{API}classification/?country=kr"), "KR")

@@ -228,7 +228,8 @@ def test_org_type_as_of_2013_uses_the_new_law_and_2015_the_reinstated_one(anon, 
     # Today is 2015's landscape (the old law reinstated); time travel to 2013 writes nothing.
     stored = OrganizationType.objects.get(slug="id-coop")
     assert (stored.classification, stored.settled) == ("pho", False)
-    today, dated = anon.get(f"{API}org-types/id-coop/").json(), anon.get(f"{API}org-types/id-coop/?as_of={date.today()}")
+    today = anon.get(f"{API}org-types/id-coop/").json()
+    dated = anon.get(f"{API}org-types/id-coop/?as_of={date.today()}")
     assert {**dated.json(), "cite_as": None} == {**today, "cite_as": None}
 
 
