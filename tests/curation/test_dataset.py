@@ -4,8 +4,10 @@ import datetime
 import textwrap
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db import models
 
 from core.choices import PublicationStatus, Verification
 from countries.models import Country, Law, LawEvent, Statistic
@@ -147,6 +149,18 @@ def test_every_published_record_has_a_source(full_dataset):
     assert not Statistic.objects.published().filter(source=None).exists()
     assert not Reference.objects.filter(source=None).exists()
     assert not Reference.objects.filter(provision="").exists()
+
+
+def test_every_stored_address_is_a_uri_not_an_iri(full_dataset):
+    """URLs are stored percent-encoded (RFC 3986), as the API's schema promises (format: uri)."""
+    offending = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.URLField):
+                for pk, url in model.objects.exclude(**{field.name: ""}).values_list("pk", field.name):
+                    if url and not url.isascii():
+                        offending.append((model._meta.label, pk, url))
+    assert offending == []
 
 
 def test_every_law_that_is_in_force_has_an_in_force_event(full_dataset):

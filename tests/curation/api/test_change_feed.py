@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.choices import PublicationStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Family, Feature, OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from tests.api_helpers import API, keys, results
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
@@ -70,8 +70,8 @@ def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
     quiet, edited, pruned = (OrganizationTypeFactory(slug=s, country=country) for s in ("quiet", "edited", "pruned"))
     for org_type in (quiet, edited, pruned):
         give_evidence(org_type, "for-profit")
-    age(Reference)
-    age(OrganizationType)
+    for model in (Reference, Assessment, LegalBasis, OrganizationType):
+        age(model)
     since = {"updated_since": LAST_WEEK.isoformat()}
     assert keys(anon.get(f"{API}org-types/", since)) == []
 
@@ -80,6 +80,25 @@ def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
     row.save()
     Reference.objects.get(assessment__org_type=pruned).delete()
     assert sorted(keys(anon.get(f"{API}org-types/", since))) == ["edited", "pruned"]
+
+
+def test_org_type_listed_when_its_classification_changes_because_a_law_was_repealed(anon):
+    """No row of the type is touched, yet its classification changes (SSEOE to PHO): the feed lists it."""
+    country = CountryFactory(code="PH")
+    law, governance_law = LawFactory(country=country), LawFactory(country=country)
+    changed, untouched = (OrganizationTypeFactory(slug=s, country=country) for s in ("changed", "untouched"))
+    give_evidence(changed, "social-problem", "for-profit", law=law)
+    give_evidence(changed, "democratic-governance", law=governance_law)
+    give_evidence(untouched, "social-problem", "for-profit", "democratic-governance")
+    assert OrganizationType.objects.get(slug="changed").classification == "sseoe"
+    for model in (Reference, Assessment, LegalBasis, OrganizationType, Law, LawEvent):
+        age(model)
+    since = {"updated_since": LAST_WEEK.isoformat()}
+    assert keys(anon.get(f"{API}org-types/", since)) == []
+
+    LawEvent.objects.create(law=governance_law, kind="repealed", date=timezone.localdate() - datetime.timedelta(days=1))
+    assert OrganizationType.objects.get(slug="changed").classification == "pho"
+    assert keys(anon.get(f"{API}org-types/", since)) == ["changed"]
 
 
 def test_deletions_are_tombstones(anon, viewer):
