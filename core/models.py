@@ -3,12 +3,30 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.encoding import iri_to_uri
 
 from .choices import PublicationStatus
 
 # Years a source, a statistic or a law can sensibly carry.
 MIN_YEAR = 1800
 MAX_YEAR = 2100
+
+
+class URIField(models.URLField):
+    """
+    A URL stored as a URI (RFC 3986): an address pasted with Chinese or Korean path
+    segments is percent-encoded on every write (save, bulk_create, update), so what the
+    API serves is always ``format: uri``. The column is a plain URLField's; migrations
+    record it as one, so switching a field to this class needs none.
+    """
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return iri_to_uri(value) if value else value
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs
 
 
 class TimeStampedModel(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.choices import Verification
-from core.models import MAX_YEAR, MIN_YEAR, PublishableModel, TimeStampedModel, year_constraint, year_validators
+from core.models import MAX_YEAR, MIN_YEAR, PublishableModel, TimeStampedModel, URIField, year_constraint, year_validators
 
 from .choices import (
     DatePrecision,
@@ -40,7 +40,7 @@ class Source(TimeStampedModel):
     title = models.CharField(max_length=400)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
-    url = models.URLField(max_length=600, blank=True, help_text="Where the document can be read.")
+    url = URIField(max_length=600, blank=True, help_text="Where the document can be read.")
     locator = models.CharField(
         max_length=200, blank=True, help_text="Page, section or article cited, if one."
     )
@@ -155,7 +155,7 @@ class Law(PublishableModel):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     summary = models.TextField(blank=True, help_text="What it governs, in our own words (Markdown).")
-    url = models.URLField("text URL", max_length=600, blank=True, help_text="Where its text can be read.")
+    url = URIField("text URL", max_length=600, blank=True, help_text="Where its text can be read.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="laws")
     verification = models.CharField(
         max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED

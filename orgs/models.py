@@ -12,7 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.choices import Verification
-from core.models import PublishableModel, TimeStampedModel
+from core.models import PublishableModel, TimeStampedModel, URIField
 
 from . import classification as rule
 from .choices import (
@@ -474,7 +474,7 @@ class Suggestion(models.Model):
         "countries.Law", on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
     )
     message = models.TextField(help_text="What is wrong, in the visitor's words.")
-    evidence_url = models.URLField(max_length=600, blank=True)
+    evidence_url = URIField(max_length=600, blank=True)
     contact = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
