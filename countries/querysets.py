@@ -92,9 +92,30 @@ class CountryQuerySet(PublishableQuerySet):
         )
 
 
+# Document-sharing sites: anyone may upload anything there, so a copy found there is of
+# unknown origin, and what is read in it is ``secondary`` at best.
+DOCUMENT_SHARING_HOSTS = (
+    "scribd.com",
+    "slideshare.net",
+    "studocu.com",
+    "coursehero.com",
+    "dokumen.tips",
+    "vdocuments.mx",
+    "vdocuments.net",
+    "pdfcoffee.com",
+    "documents.pub",
+    "issuu.com",
+)
+
+
 class SourceQuerySet(NaturalKeyQuerySet):
     def for_api(self, *, public=True):
         return self
+
+    def document_sharing(self):
+        """Sources whose address is on a document-sharing site (any language subdomain)."""
+        pattern = r"^https?://([^/]*\.)?(" + "|".join(h.replace(".", r"\.") for h in DOCUMENT_SHARING_HOSTS) + r")(/|$)"
+        return self.filter(url__iregex=pattern)
 
     def cited_publicly(self):
         """Sources cited by at least one record the public can see."""

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.choices import PublicationStatus, Verification
 from countries.choices import LAW_EVENTS_STARTING_FORCE, LawKind
-from countries.models import Country, Law, LawEvent, Statistic
+from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs import claims as claims_rule
 from orgs.choices import Finding
 from orgs.models import Assessment, Claim, LegalBasis, OrganizationType, Reference
@@ -91,6 +91,21 @@ def references_that_overclaim():
             row,
             f"reference labelled '{row.verification}' quotes no wording: the level claims more than was read",
         )
+    # The same for every fact that names its source and level.
+    shared = Source.objects.document_sharing()
+    for queryset in (
+        Reference.objects.select_related("assessment__org_type__country", "assessment__sub_condition", "law"),
+        Law.objects.select_related("country"),
+        LawEvent.objects.select_related("law"),
+        Statistic.objects.select_related("country"),
+    ):
+        for row in queryset.filter(verification__in=levels, source__in=shared).select_related("source"):
+            yield _problem(
+                ERROR,
+                row,
+                f"labelled '{row.verification}' on a document-sharing copy ({row.source.url}): "
+                "a copy of unknown origin is 'secondary' at best",
+            )
 
 
 def references_on_another_countrys_law():

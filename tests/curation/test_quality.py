@@ -91,6 +91,34 @@ def test_a_reference_that_claims_to_have_read_the_text_but_quotes_nothing_overcl
     assert not [m for _, m in problems_of(row) if "overclaim" in m or "claims more" in m]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.scribd.com/document/442880433/mutual-benefit-assurance",
+        "https://ja.scribd.com/document/94638760/Bmbelaw-IRR-Forms",
+        "http://SlideShare.net/x/y",
+        "https://dokumen.tips/documents/ra-9520.html",
+    ],
+)
+def test_a_statute_level_on_a_document_sharing_copy_overclaims_for_every_kind_of_fact(url):
+    """A copy of unknown origin is 'secondary' at best: references, laws and law events alike."""
+    shared = SourceFactory(url=url)
+    reference = ReferenceFactory(verification="statute", quote="Art. 1 text", source=shared)
+    law = LawFactory(verification="statute", source=shared)
+    event = LawEvent.objects.create(law=LawFactory(), kind="in_force", date=datetime.date(2001, 1, 1),
+                                    source=shared, verification="official")  # fmt: skip
+    for record in (reference, law, event):
+        assert any("document-sharing copy" in m for s, m in problems_of(record) if s == ERROR), record
+    Reference.objects.filter(pk=reference.pk).update(verification="secondary")
+    assert not any("document-sharing" in m for _, m in problems_of(reference))
+
+
+def test_a_site_whose_name_only_contains_a_sharing_host_is_not_taken_for_one():
+    source = SourceFactory(url="https://notscribd.com.example.org/law.pdf")
+    row = ReferenceFactory(verification="statute", quote="Art. 1 text", source=source)
+    assert not any("document-sharing" in m for _, m in problems_of(row))
+
+
 def test_a_reference_citing_another_countrys_law_is_an_error():
     org_type, _ = complete_type()
     foreign = LawFactory()
