@@ -14,3 +14,5 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the API throttle and the correction form (core/client.py).
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
