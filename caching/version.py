@@ -46,7 +46,7 @@ PENDING = {"bump": False}
 # What "the cache is unreachable" raises (redis-py's and django-redis's errors). With
 # django-redis's IGNORE_EXCEPTIONS (settings/caching.py) plain cache calls answer None
 # instead; a version that still reads None is taken the same way.
-CACHE_ERRORS = (RedisError, ConnectionInterrupted, OSError)
+CACHE_ERRORS = (RedisError, ConnectionInterrupted)
 
 
 def _cache():
@@ -216,7 +216,6 @@ class VersionWatch:
                     raise ConnectionError("the data version could not be read")
                 return self.version
             except Exception as exc:  # noqa: BLE001 - any failure: no watch, the caller reads the version itself
-                PENDING["bump"] = PENDING["bump"] or isinstance(exc, CACHE_ERRORS)
                 logger.warning("Data-version watch stopped (%s); reading the version per request.", exc)
                 self._drop()
                 return None

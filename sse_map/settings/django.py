@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.api.middleware.LicenseLinkMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a database that stays busy (SQLite's lock, after waiting) is a JSON 503, never a 500 page.
+    "ops.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "sse_map.urls"
@@ -81,6 +83,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn instead of failing with "database is locked": WAL
+    # lets readers go on beside a writer, an immediate transaction takes the write lock when
+    # it begins (not halfway, where SQLite cannot wait), and busy_timeout bounds the wait.
+    # One that still times out is a JSON 503 (ops.middleware.DatabaseBusyMiddleware).
+    _SQLITE_WAIT_SECONDS = env.int("SQLITE_BUSY_SECONDS", default=20)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _SQLITE_WAIT_SECONDS,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_SQLITE_WAIT_SECONDS * 1000};",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
