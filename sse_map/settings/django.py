@@ -13,7 +13,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Third party
     "rest_framework",
+    # DRF's plain-text tokens: kept installed only for their migration history (accounts 0002
+    # moves any old keys into knox's hashed tokens and deletes them); nothing authenticates with them.
     "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "import_export",
     "simple_history",
