@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "nested_admin",
+    "health_check",
+    "django_guid",
     # Ours, from the bottom layer up (docs/architecture.md)
     "caching",
     "core",
@@ -39,6 +41,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (X-Request-ID from nginx, or a new one).
+    "django_guid.middleware.guid_middleware",
+    # /healthz answers here: the process is up, whatever the database or the cache (ops/health.py).
+    "ops.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Today's landscape: the first request of a new day refreshes what a passing law event changed.
@@ -136,9 +142,34 @@ STORAGES = {
     },
 }
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default in production) or plain text,
+# each with the request id (django-guid: X-Request-ID from nginx, or made here, and returned).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "correlation_id": "request_id"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own loggers through ours only (its default console handler would print them twice).
+        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": False},
+        "django_guid": {"level": "WARNING"},
+    },
 }
