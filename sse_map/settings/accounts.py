@@ -1,5 +1,6 @@
 """
-API tokens (django-rest-knox: hashed, named, expiring, several per user) and the admin sign-in lockout (django-axes): a username is locked from one address after
+API tokens (django-rest-knox: hashed, named, expiring, several per user) and the admin
+sign-in lockout (django-axes): a username is locked from one address after
 ``AXES_FAILURE_LIMIT`` failures, for ``AXES_COOLOFF_MINUTES`` (0: until an admin resets it).
 """
 

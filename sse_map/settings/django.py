@@ -159,7 +159,9 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "correlation_id": "request_id"},
+            "rename_fields": {
+                "asctime": "time", "levelname": "level", "name": "logger", "correlation_id": "request_id",
+            },
         },
         "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
     },
