@@ -204,6 +204,8 @@ class AnonymousCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         version, stored = version_and_response(key)
+        # Read by ops.replica: the replica serves this request only once it has replayed this version's write.
+        request.data_version = version
         if version is None:
             # The cache is unreachable: answer from the database, store nothing (fail open).
             response = self.get_response(request)

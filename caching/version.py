@@ -26,8 +26,9 @@ import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connections, transaction
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
@@ -35,6 +36,8 @@ VERSION_KEY = "sse-map:data-version"
 # Every bump is also announced here (Redis pub/sub), so processes need not read the version per request.
 VERSION_CHANNEL = "sse-map:data-version-bumped"
 CACHE_ALIAS = "default"
+# The databases: writes on the primary; the replica, when configured, for anonymous reads (ops/replica.py).
+PRIMARY_ALIAS, REPLICA_ALIAS = "default", "replica"
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ def data_version() -> str | None:
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            cache.add(VERSION_KEY, new_version(), timeout=None)
             version = cache.get(VERSION_KEY)
     except CACHE_ERRORS as exc:
         _unreachable(exc)
@@ -112,8 +115,28 @@ def is_redis(cache) -> bool:
     return hasattr(getattr(cache, "client", None), "get_client")
 
 
+def new_version() -> str:
+    """
+    A new version. With a read replica, it starts with the primary's WAL position now
+    ("16/B374D848:<random>"): reads go to the replica only once it has replayed that far
+    (ops/replica.py), so nothing cached under this version predates the write.
+    """
+    lsn = None
+    if REPLICA_ALIAS in settings.DATABASES and connections[PRIMARY_ALIAS].vendor == "postgresql":
+        with connections[PRIMARY_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            lsn = cursor.fetchone()[0]
+    return f"{lsn}:{uuid.uuid4().hex}" if lsn else uuid.uuid4().hex
+
+
+def lsn_of(version):
+    """The primary's WAL position a version was made at ("16/B374D848"), or None."""
+    head, sep, _ = (version or "").partition(":")
+    return head if sep else None
+
+
 def _write_new_version() -> None:
-    cache, version = _cache(), uuid.uuid4().hex
+    cache, version = _cache(), new_version()
     if not is_redis(cache):
         cache.set(VERSION_KEY, version, timeout=None)
         return

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Outermost after static files: cached hits skip sessions, auth and the database (caching/).
     "caching.middleware.ConditionalGetMiddleware",
     "caching.middleware.AnonymousCacheMiddleware",
+    # Anonymous reads on the replica when it has replayed the last write (ops/replica.py).
+    "ops.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             f"PRAGMA busy_timeout={_SQLITE_WAIT_SECONDS * 1000};",
         }
     )
+
+# A PostgreSQL streaming replica for anonymous reads (ops/replica.py); writes, the admin and
+# signed-in reads stay on the primary. A replica down, or behind the last write, means the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+    # Tests use the primary's test database for both aliases (the router test starts a real replica).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ops.replica.PrimaryReplicaRouter"]
+# How long a replica that failed is left alone, and how often its replay position is re-read.
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+REPLICA_RECHECK_SECONDS = env.float("REPLICA_RECHECK_SECONDS", default=0.2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
