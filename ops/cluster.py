@@ -233,6 +233,15 @@ def stop_app(index, sig=signal.SIGTERM):
     stop_pidfile(RUN / f"app{index + 1}.pid", f"app{index + 1}", sig)
 
 
+def kill_app(index):
+    """What a crashed host looks like: the master and its workers killed at once (SIGKILL)."""
+    pid = pid_of(RUN / f"app{index + 1}.pid")
+    if pid is not None:
+        os.killpg(os.getpgid(pid), signal.SIGKILL)
+    wait_for(lambda: not http_ok(APP_PORTS[index]), f"app{index + 1} to go away", seconds=10)
+    say(f"app{index + 1} killed")
+
+
 NGINX_CONF = """\
 # Written by ops/cluster.py (make cluster); the same layout for hosts is in docs/deploy.md.
 worker_processes 2;
@@ -285,7 +294,8 @@ http {{
             proxy_pass http://app;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_set_header Host $host;
+            # $http_host keeps the port (8100 here): the API's absolute links must point back here.
+            proxy_set_header Host $http_host;
             # The one proxy in front (NUM_PROXIES=1): the visitor's address is appended here.
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -407,7 +417,7 @@ ACTIONS = {
     "start-redis": start_redis,
     "stop-replica": lambda: stop_pg("pg-replica"),
     "start-replica": lambda: start_pg("pg-replica", REPLICA_PORT),
-    "kill-app1": lambda: stop_app(0, signal.SIGKILL),
+    "kill-app1": lambda: kill_app(0),
     "start-app1": lambda: start_app(0),
     "stop-app1": lambda: stop_app(0),
     "stop-app2": lambda: stop_app(1),
