@@ -91,6 +91,13 @@ def main():
     if bad_reference:
         raise SystemExit(f"faulttest: the primary does not answer 200 for {bad_reference}")
 
+    # Warm-up, not counted: each URL once, so the run measures a running site, not its first renders.
+    for url in urls:
+        conn = http.client.HTTPConnection("127.0.0.1", cluster.PORT, timeout=60)
+        conn.request("GET", url, headers={"Accept": "application/json" if url.startswith("/api/") else "text/html"})
+        conn.getresponse().read()
+        conn.close()
+
     results = []  # (phase, status, seconds, wrong)
     lock = threading.Lock()
     phase = {"name": PHASES[0][1]}
