@@ -91,3 +91,27 @@ restore: setup
 .PHONY: loadtest
 loadtest: setup
 	$(BIN)/python bench/loadtest.py
+
+# --- A deployment of real parts on this machine (issue 18, docs/deploy.md): PostgreSQL primary
+# and streaming replica, Redis, two gunicorns, nginx in front; all under the git-ignored .run/.
+# `make faulttest` (not part of `make test`): 60 s at 50 connections while Redis, an app server
+# and the replica are stopped and started in turn; fails on any 5xx or wrong answer.
+.PHONY: cluster cluster-stop cluster-status cluster-clean faulttest nginx
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null)
+
+cluster: setup nginx
+	$(BIN)/python ops/cluster.py start
+
+cluster-stop:
+	$(BIN)/python ops/cluster.py stop
+
+cluster-status:
+	$(BIN)/python ops/cluster.py status
+
+cluster-clean:
+	$(BIN)/python ops/cluster.py clean
+
+faulttest: cluster
+	$(BIN)/python ops/faulttest.py

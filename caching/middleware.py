@@ -14,6 +14,10 @@ responses it served last in its own memory (``version_and_response``), so a
 hit costs no round trip; otherwise version and response are read in one round
 trip. A stale entry is overwritten by the next miss.
 
+The cache fails open: with Redis unreachable the version reads as None and every
+anonymous request is rendered from the database, uncached and unstored: slower, never
+an error and never an entry from before the outage (``caching.version``).
+
 The stored headers include an ``ETag``; ``ConditionalGetMiddleware`` (placed
 before this one) answers ``If-None-Match`` with 304 for cached and fresh
 responses alike.
@@ -31,7 +35,7 @@ from django.middleware.http import ConditionalGetMiddleware as DjangoConditional
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 from rest_framework.settings import api_settings
 
-from .version import CACHE_ALIAS, WATCH, data_version_and
+from .version import CACHE_ALIAS, CACHE_ERRORS, WATCH, data_version_and
 
 _CREDENTIAL_COOKIES = None
 
@@ -172,10 +176,23 @@ def version_and_response(key):
     stored = local.get(key)
     if stored is not None and stored[0] == version:
         return version, stored
-    stored = caches[CACHE_ALIAS].get(key)
+    try:
+        stored = caches[CACHE_ALIAS].get(key)
+    except CACHE_ERRORS:
+        return None, None
     if stored is not None and stored[0] == version:
         local.put(key, stored)
     return version, stored
+
+
+def store(key, stamped) -> None:
+    """Store a response; an unreachable cache only means it is not stored."""
+    try:
+        caches[CACHE_ALIAS].set(key, stamped, settings.RESPONSE_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        return
+    if WATCH.version is not None:
+        local_responses().put(key, stamped)
 
 
 class AnonymousCacheMiddleware:
@@ -187,6 +204,13 @@ class AnonymousCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         version, stored = version_and_response(key)
+        # Read by ops.replica: the replica serves this request only once it has replayed this version's write.
+        request.data_version = version
+        if version is None:
+            # The cache is unreachable: answer from the database, store nothing (fail open).
+            response = self.get_response(request)
+            response["X-Cache"] = "off"
+            return response
         if stored is not None and stored[0] == version and not throttled(request):
             _, status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
@@ -199,8 +223,6 @@ class AnonymousCacheMiddleware:
             # Browsers may keep the response but must revalidate it (ETag, 304) before use.
             patch_cache_control(response, no_cache=True)
             stamped = (version, response.status_code, dict(response.items()), response.content)
-            caches[CACHE_ALIAS].set(key, stamped, settings.RESPONSE_CACHE_SECONDS)
-            if WATCH.version is not None:
-                local_responses().put(key, stamped)
+            store(key, stamped)
             response["X-Cache"] = "miss"
         return response

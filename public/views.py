@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 from django_ratelimit.decorators import ratelimit
@@ -517,6 +518,9 @@ class SuggestionThanksView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         back = self.request.GET.get("from", "")
-        # Only a path on this site, never an open redirect elsewhere.
-        context["back"] = back if back.startswith("/") and not back.startswith("//") else ""
+        # Only a link to this site (Django's own check: refuses //host, /\\host, other schemes).
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        context["back"] = back if safe else ""
         return context

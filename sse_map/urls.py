@@ -12,6 +12,7 @@ from core.api.exceptions import not_found
 from curation import views as curation_views
 from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
+from ops.health import healthz, readyz
 from orgs.api.views import ClassificationViewSet
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
@@ -35,6 +36,9 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    # Liveness and readiness probes (ops/health.py).
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # The analysts' workflow: staff pages next to the model admins.
     path("admin/review/", admin.site.admin_view(curation_views.review_queue), name="admin-review-queue"),
     path("admin/quality/", admin.site.admin_view(curation_views.quality_dashboard), name="admin-quality"),

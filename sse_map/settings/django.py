@@ -13,7 +13,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Third party
     "rest_framework",
+    # DRF's plain-text tokens: kept installed only for their migration history (accounts 0002
+    # moves any old keys into knox's hashed tokens and deletes them); nothing authenticates with them.
     "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "import_export",
     "simple_history",
@@ -23,6 +26,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "nested_admin",
+    "health_check",
+    "django_guid",
     # Ours, from the bottom layer up (docs/architecture.md)
     "caching",
     "core",
@@ -36,6 +41,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (X-Request-ID from nginx, or a new one).
+    "django_guid.middleware.guid_middleware",
+    # /healthz answers here: the process is up, whatever the database or the cache (ops/health.py).
+    "ops.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Today's landscape: the first request of a new day refreshes what a passing law event changed.
@@ -43,6 +52,8 @@ MIDDLEWARE = [
     # Outermost after static files: cached hits skip sessions, auth and the database (caching/).
     "caching.middleware.ConditionalGetMiddleware",
     "caching.middleware.AnonymousCacheMiddleware",
+    # Anonymous reads on the replica when it has replayed the last write (ops/replica.py).
+    "ops.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +65,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.api.middleware.LicenseLinkMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a database that stays busy (SQLite's lock, after waiting) is a JSON 503, never a 500 page.
+    "ops.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "sse_map.urls"
@@ -81,6 +94,34 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn instead of failing with "database is locked": WAL
+    # lets readers go on beside a writer, an immediate transaction takes the write lock when
+    # it begins (not halfway, where SQLite cannot wait), and busy_timeout bounds the wait.
+    # One that still times out is a JSON 503 (ops.middleware.DatabaseBusyMiddleware).
+    _SQLITE_WAIT_SECONDS = env.int("SQLITE_BUSY_SECONDS", default=20)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _SQLITE_WAIT_SECONDS,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_SQLITE_WAIT_SECONDS * 1000};",
+        }
+    )
+
+# A PostgreSQL streaming replica for anonymous reads (ops/replica.py); writes, the admin and
+# signed-in reads stay on the primary. A replica down, or behind the last write, means the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+    # Tests use the primary's test database for both aliases (the router test starts a real replica).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ops.replica.PrimaryReplicaRouter"]
+# How long a replica that failed is left alone, and how often its replay position is re-read.
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+REPLICA_RECHECK_SECONDS = env.float("REPLICA_RECHECK_SECONDS", default=0.2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,9 +158,36 @@ STORAGES = {
     },
 }
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default in production) or plain text,
+# each with the request id (django-guid: X-Request-ID from nginx, or made here, and returned).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {
+                "asctime": "time", "levelname": "level", "name": "logger", "correlation_id": "request_id",
+            },
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own loggers through ours only (its default console handler would print them twice).
+        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": False},
+        "django_guid": {"level": "WARNING"},
+    },
 }

@@ -37,3 +37,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# How many proxies of ours stand in front of the app (nginx alone: 1; a load balancer and
+# nginx: 2). The visitor's address is read from X-Forwarded-For accordingly (core/client.py),
+# for the API throttle, the correction form's rate limit and the admin lockout alike.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "core.client.client_address"

@@ -1,13 +1,21 @@
 """Accounts: admin sign-in lockout, password rules, API tokens shown once and revocable."""
 
+import hashlib
 import io
 import re
+from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -112,44 +120,82 @@ def authorized(key):
     return client.get("/api/v1/countries/").status_code
 
 
+def create(username="curator", name="sync", *extra):
+    out = io.StringIO()
+    call_command("api_token", "create", username, "--name", name, *extra, stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip()
+
+
 def test_command_shows_the_key_once_and_revokes_it(staff):
     """`api_token create` prints the key once; `list` masks it; `revoke` makes it stop working."""
-    out = io.StringIO()
-    call_command("api_token", "create", "curator", stdout=out, stderr=io.StringIO())
-    key = out.getvalue().strip()
-    assert re.fullmatch(r"[0-9a-f]{40}", key)
+    key = create()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
     assert authorized(key) == 200
 
     listing = io.StringIO()
     call_command("api_token", "list", stdout=listing)
-    assert "curator" in listing.getvalue() and key not in listing.getvalue()
-    assert key[:4] in listing.getvalue()
+    assert "curator\tsync" in listing.getvalue() and key not in listing.getvalue()
+    assert key[:8] in listing.getvalue()
 
-    with pytest.raises(CommandError, match="already has an API token"):
-        call_command("api_token", "create", "curator", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="already has an API token named 'sync'"):
+        create()
 
-    call_command("api_token", "revoke", "curator", stdout=io.StringIO())
+    call_command("api_token", "revoke", "curator", "--name", "sync", stdout=io.StringIO())
     assert authorized(key) == 401
-    with pytest.raises(CommandError, match="has no API token"):
-        call_command("api_token", "revoke", "curator", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="has no API token named 'sync'"):
+        call_command("api_token", "revoke", "curator", "--name", "sync", stdout=io.StringIO())
 
 
-def test_replace_revokes_the_old_key(staff):
-    first = io.StringIO()
-    call_command("api_token", "create", "curator", stdout=first, stderr=io.StringIO())
-    second = io.StringIO()
-    call_command("api_token", "create", "curator", "--replace", stdout=second, stderr=io.StringIO())
-    assert authorized(first.getvalue().strip()) == 401
-    assert authorized(second.getvalue().strip()) == 200
+def test_keys_are_stored_hashed_never_in_clear(staff):
+    """The database holds a SHA-512 digest and the first 15 characters, never the key."""
+    key = create()
+    token = ApiToken.objects.get(user=staff)
+    stored = " ".join(str(value) for value in ApiToken.objects.filter(pk=token.pk).values().get().values())
+    assert key not in stored
+    assert token.digest == hashlib.sha512(key.encode()).hexdigest() and token.token_key == key[:15]
+
+
+def test_several_named_tokens_per_user_each_revocable(staff):
+    first, second = create(name="dashboard"), create(name="nightly sync")
+    assert authorized(first) == authorized(second) == 200
+    call_command("api_token", "revoke", "curator", "--name", "dashboard", stdout=io.StringIO())
+    assert (authorized(first), authorized(second)) == (401, 200)
+    call_command("api_token", "revoke", "curator", "--all", stdout=io.StringIO())
+    assert authorized(second) == 401
+
+
+def test_tokens_expire(staff, settings):
+    """A token past its expiry is refused; the default lifetime comes from API_TOKEN_DAYS."""
+    key = create("curator", "short", "--days", "1")
+    token = ApiToken.objects.get(user=staff, name="short")
+    assert timedelta(hours=23) < token.expiry - timezone.now() <= timedelta(days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert authorized(key) == 401
+    create("curator", "default")
+    default = ApiToken.objects.get(user=staff, name="default")
+    assert default.expiry - timezone.now() > timedelta(days=settings.API_TOKEN_DAYS - 1)
+    create("curator", "forever", "--days", "0")
+    assert ApiToken.objects.get(user=staff, name="forever").expiry is None
+
+
+def test_a_token_of_an_inactive_user_is_refused(staff):
+    key = create()
+    staff.is_active = False
+    staff.save()
+    assert authorized(key) == 401
 
 
 def test_admin_shows_the_key_once_then_only_masked(admin_client, staff):
     """Created in the admin, the key appears in the confirmation message only; the list, the token's
     page and the admin history never show it; deleting the token revokes it."""
-    response = admin_client.post("/admin/accounts/apitoken/add/", {"user": staff.pk}, follow=True)
+    response = admin_client.post(
+        "/admin/accounts/apitoken/add/", {"user": staff.pk, "name": "partner portal", "days": "30"}, follow=True
+    )
     token = ApiToken.objects.get(user=staff)
     page = response.content.decode()
-    assert token.key in page and "will not be shown again" in page
+    key = re.search(r"created for curator: ([0-9a-f]{64})", page).group(1)
+    assert "will not be shown again" in page and token.name == "partner portal"
+    assert timedelta(days=29) < token.expiry - timezone.now() <= timedelta(days=30)
 
     for url in (
         "/admin/accounts/apitoken/",
@@ -159,13 +205,29 @@ def test_admin_shows_the_key_once_then_only_masked(admin_client, staff):
     ):
         later = admin_client.get(url)
         assert later.status_code == 200, url
-        assert token.key not in later.content.decode(), url
-    assert token.key[:4] in admin_client.get("/admin/accounts/apitoken/").content.decode()
-    from django.contrib.admin.models import LogEntry
+        assert key not in later.content.decode(), url
+    assert key[:8] in admin_client.get("/admin/accounts/apitoken/").content.decode()
+    assert all(key not in entry.object_repr for entry in LogEntry.objects.all())
 
-    assert all(token.key not in entry.object_repr for entry in LogEntry.objects.all())
+    # The same name twice for one user is refused with a message, not a 500.
+    twice = {"user": staff.pk, "name": "partner portal", "days": "1"}
+    again = admin_client.post("/admin/accounts/apitoken/add/", twice)
+    assert again.status_code == 200 and "already exists" in again.content.decode()
 
-    assert authorized(token.key) == 200
+    assert authorized(key) == 200
     admin_client.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
     assert not ApiToken.objects.filter(user=staff).exists()
-    assert authorized(token.key) == 401
+    assert authorized(key) == 401
+
+
+def test_old_drf_tokens_are_carried_over_hashed_by_the_migration(staff):
+    """Migration 0002 turns a plain-text DRF key into a knox digest: the key still works, the clear text is gone."""
+    migration = import_module("accounts.migrations.0002_knox_tokens")
+    old = Token.objects.create(user=staff)
+    # The models as the migration sees them (historical, with plain managers).
+    state = MigrationExecutor(connection).loader.project_state(("accounts", "0002_knox_tokens"))
+    migration.carry_over_drf_tokens(state.apps, None)
+    assert not Token.objects.exists()
+    token = ApiToken.objects.get(user=staff)
+    assert token.name == "migrated" and token.expiry is not None
+    assert authorized(old.key) == 200

@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import create_token
 from curation.services import record_publish, record_submit_for_review
 from tests.factories import CountryFactory, SourceFactory
 from tests.fixtures.curation import make_user
@@ -30,7 +30,7 @@ def test_api_write_invalidates(client, country):
     user = User.objects.create_user("writer", password="not-used-here-123")
     user.user_permissions.add(Permission.objects.get(codename="change_source"))
     writer = APIClient()
-    writer.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    writer.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user, 'test')[1]}")
     api_url = "/api/v1/sources/"
     warm(client, api_url)
     assert "Old title" in client.get(api_url).content.decode()

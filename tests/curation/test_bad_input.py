@@ -13,9 +13,9 @@ import pytest
 import tablib
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import create_token
 from countries.models import Law
 from curation.formats import export_whole, resource_for, whole_to_bytes
 
@@ -286,7 +286,7 @@ def test_the_admin_import_refuses_a_latin1_file(client, unchanged, editor):
 @pytest.fixture
 def editor_api(editor):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(editor, 'test')[1]}")
     return client
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import create_token
 from countries.models import Revision
 from orgs.models import Family, OrganizationType
 from tests.factories import SourceFactory
@@ -89,7 +89,7 @@ def test_every_edited_admin_form_carries_the_version(curated, model_name):
 def api_editor(db):
     user = make_user("api-editor", "Editor")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user, 'test')[1]}")
     return client
 
 

@@ -128,7 +128,7 @@ def test_cors_allows_read_only_cross_origin_gets_without_credentials(anon):
 
 
 def test_tokens_come_from_a_management_command_or_the_admin():
-    """``manage.py drf_create_token <user>`` makes a working token; the admin lists tokens too (masked)."""
+    """``manage.py api_token create <user> --name`` makes a working token; the admin lists tokens too (masked)."""
     import io
 
     from django.contrib import admin
@@ -137,8 +137,8 @@ def test_tokens_come_from_a_management_command_or_the_admin():
 
     user_with("add_law", username="scripted")
     out = io.StringIO()
-    call_command("drf_create_token", "scripted", stdout=out)
-    key = out.getvalue().split()[2]
+    call_command("api_token", "create", "scripted", "--name", "script", stdout=out, stderr=io.StringIO())
+    key = out.getvalue().strip()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.post(f"{API}laws/", new_law(CountryFactory(code="KR")), format="json").status_code == 201
