@@ -388,8 +388,13 @@ def main():
         )
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(
-            json.dumps([{"target": r["name"], "url": r["url"], "mode": m, "rps": rps, **(res or {})}
-                        for r, m, res, rps in rows], indent=1)
+            json.dumps(
+                [
+                    {"target": r["name"], "url": r["url"], "mode": m, "rps": rps, **(res or {})}
+                    for r, m, res, rps in rows
+                ],
+                indent=1,
+            )
         )
     for row in probed:
         if row.get("memory_growth_mb") is not None:
