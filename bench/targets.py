@@ -42,6 +42,13 @@ def _compare():
     return "/compare/?" + "&".join(f"countries={slug}" for slug in slugs[:3])
 
 
+def _deep_page():
+    """A page of 100 types near the end of the list (OFFSET paging reads every row before it)."""
+    from orgs.models import OrganizationType  # bench/run.py imports this module before it sets Django up
+
+    return f"/api/v1/org-types/?page_size=100&page={max(1, OrganizationType.objects.public().count() // 100 - 1)}"
+
+
 def _api(path, obj, key):
     return f"/api/v1/{path}/{getattr(obj, key)}/" if obj else None
 
@@ -67,7 +74,7 @@ TARGETS = [
     # API lists
     ("api org-types (100 rows, filtered)", lambda: TYPE_LIST),
     ("api org-types ?country=", lambda: f"/api/v1/org-types/?country={_country().code}" if _country() else None),
-    ("api org-types deep page", lambda: "/api/v1/org-types/?page_size=100&page=100"),
+    ("api org-types deep page", _deep_page),
     ("api org-types ?search=", lambda: "/api/v1/org-types/?search=cooperative"),
     ("api org-types ?as_of=", lambda: f"/api/v1/org-types/?page_size=100&as_of={AS_OF}"),
     ("api org-types ?as_of= derived", lambda: f"/api/v1/org-types/?page_size=100&as_of={AS_OF}&classification=sseoe"),
