@@ -49,6 +49,26 @@ def _deep_page():
     return f"/api/v1/org-types/?page_size=100&page={max(1, OrganizationType.objects.public().count() // 100 - 1)}"
 
 
+def _deep_cursor():
+    """The same deep page as ``_deep_page``, by keyset paging: the cursor of the row before it."""
+    from django.test import Client  # bench/run.py imports this module before it sets Django up
+
+    deep = _deep_page()
+    page = int(deep.rsplit("=", 1)[1])
+    if page < 2:
+        return deep.replace(f"page={page}", "cursor=")
+    previous = Client().get(deep.replace(f"page={page}", f"page={page - 1}")).json()
+    return _cursor_after(previous["results"][-1]["slug"])
+
+
+def _cursor_after(slug):
+    from core.api.pagination import PageNumberPagination  # bench/run.py imports this module before Django is set up
+    from orgs.models import OrganizationType  # bench/run.py imports this module before it sets Django up
+
+    row = OrganizationType.objects.filter(slug=slug).values_list("country__name", "family__order", "name", "pk").get()
+    return f"/api/v1/org-types/?page_size=100&cursor={PageNumberPagination().encode(list(row))}"
+
+
 def _api(path, obj, key):
     return f"/api/v1/{path}/{getattr(obj, key)}/" if obj else None
 
@@ -75,6 +95,7 @@ TARGETS = [
     ("api org-types (100 rows, filtered)", lambda: TYPE_LIST),
     ("api org-types ?country=", lambda: f"/api/v1/org-types/?country={_country().code}" if _country() else None),
     ("api org-types deep page", _deep_page),
+    ("api org-types deep page (cursor)", _deep_cursor),
     ("api org-types ?search=", lambda: "/api/v1/org-types/?search=cooperative"),
     ("api org-types ?as_of=", lambda: f"/api/v1/org-types/?page_size=100&as_of={AS_OF}"),
     ("api org-types ?as_of= derived", lambda: f"/api/v1/org-types/?page_size=100&as_of={AS_OF}&classification=sseoe"),

@@ -47,6 +47,7 @@ BUDGETS = {
     "api org-types (100 rows, filtered)": 10,
     "api org-types ?country=": 11,
     "api org-types deep page": 10,
+    "api org-types deep page (cursor)": 10,
     "api org-types ?search=": 10,
     "api org-types ?as_of=": 10,
     "api org-types ?as_of= derived": 16,
