@@ -68,10 +68,24 @@ lint: setup
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules static/vendor .build
 
-# Performance (issue 7): not part of `make test`. See docs/performance.md.
-.PHONY: bench bench-import
+# Performance (issues 7 and 19): not part of `make test`. See docs/performance.md.
+# `make bench` reports req/s, p50/p95/p99 and server CPU ms per request, cached and uncached.
+.PHONY: bench bench-import bench-1000 bench-profile bench-nginx
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sse_map_bench
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Scale 1000 (about 100,000 types) in its own database, generated once (it is kept).
+bench-1000: setup
+	BENCH_SCALE=1000 BENCH_DATABASE_URL=$(BENCH_DATABASE_URL)_1000 $(BIN)/python bench/run.py
+
+# Where each target's time goes (CPU, SQL, own time per function), in-process, as Markdown.
+bench-profile: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false $(BIN)/python bench/where_time_goes.py
+
+# nginx serving a same-size static file, beside our own server serving it.
+bench-nginx: setup
+	$(BIN)/python bench/nginx_baseline.py
 
 # Import of 10,000-row files (org types, then their evidence) into a copy of the bench database.
 bench-import: setup

@@ -54,8 +54,18 @@ def load_paths():
 
 def drive(base, paths_file):
     cmd = [
-        "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "30s", "-s", str(HERE / "loadtest.lua"),
-        base, "--", str(paths_file), str(UNCACHED_EVERY),
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(HERE / "loadtest.lua"),
+        base,
+        "--",
+        str(paths_file),
+        str(UNCACHED_EVERY),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])

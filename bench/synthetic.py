@@ -31,6 +31,7 @@ from django.db import transaction
 
 from caching.version import bump_data_version
 from core.choices import PublicationStatus, Verification
+from core.statistics import refresh_statistics
 from countries.choices import DatePrecision, Indicator, LawEventKind, LawKind, LawStatus, Region, SourceKind
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Assessment, Family, LegalBasis, OrganizationType, Reference, SubCondition
@@ -136,6 +137,7 @@ class Generator:
                 self._write_units([(u, countries[u % len(countries)]) for u in units])
                 if self.progress:
                     self.progress(len(units))
+            refresh_statistics()  # on commit: the planner sees the rows just generated
         return self.report
 
     def _count(self, name, objs):

@@ -249,6 +249,11 @@ class LawEvent(TimeStampedModel):
                 name="law_event_date_in_range",
             ),
         ]
+        indexes = [
+            # A law's force on a day (``LawQuerySet.with_force_on``): its last starting or ending
+            # event on or before the day, found by a backward scan of this index, kind included.
+            models.Index(fields=["law", "-date", "-id"], include=["kind"], name="lawevent_force_lookup"),
+        ]
 
     def __str__(self):
         return f"{self.law}: {self.get_kind_display()} {self.date}"

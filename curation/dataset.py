@@ -29,6 +29,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.serializers.base import DeserializationError
 from django.db import models, transaction
 
+from core.statistics import refresh_statistics
 from countries.querysets import refresh_laws_at_end
 from orgs.landscape import refresh_all
 from orgs.signals import reclassify_at_end
@@ -68,6 +69,7 @@ def load_paths(paths, *, reason: str = "Dataset load") -> LoadReport:
         with reclassify_at_end(), refresh_laws_at_end():
             _load_files(paths, reason, report)
         refresh_all()
+        refresh_statistics()  # on commit: the planner sees the rows just loaded
     return report
 
 

@@ -6,7 +6,15 @@ from core.client import client_address
 
 
 class AnonReadThrottle(AnonRateThrottle):
-    """Throttles anonymous reads at ``settings.API_ANON_THROTTLE_RATE`` (read per request, so tests can change it)."""
+    """
+    Throttles anonymous reads at ``settings.API_ANON_THROTTLE_RATE`` (read per request, so
+    tests can change it), counted per client address in fixed windows of the rate's period:
+    one cache increment per request whatever the rate. DRF's own throttle reads, trims and
+    rewrites the list of every request's time in the window, which grows with the rate (up
+    to 1,000 entries at the default) and costs two cache round trips on every request,
+    cached API hits included (docs/performance.md). A fixed window lets a client make up to
+    twice the rate across a window's boundary; the limit stays the same over any window.
+    """
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE or None
@@ -18,6 +26,20 @@ class AnonReadThrottle(AnonRateThrottle):
     def allow_request(self, request, view):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        if request.method not in SAFE_METHODS:
+        if self.rate is None or request.method not in SAFE_METHODS:
             return True
-        return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:  # authenticated: not throttled
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_end = (window + 1) * self.duration
+        key = f"{self.key}:{window}"
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window's first request (the key does not exist yet)
+            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+        return count <= self.num_requests
+
+    def wait(self):
+        return max(1, int(self.window_end - self.now) + 1)

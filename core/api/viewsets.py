@@ -21,7 +21,7 @@ from .concurrency import IfMatchMixin, content_etag
 from .renderers import write_csv
 
 # Parameters every endpoint understands besides its filters.
-COMMON_PARAMETERS = {"format", "page", "page_size", "ordering", "all"}
+COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all"}
 STREAM_CHUNK = 500
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no"}

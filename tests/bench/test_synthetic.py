@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from bench.synthetic import UNIT_LAWS, UNIT_STATISTICS, UNIT_TYPES, UNITS_PER_SCALE
 from core.choices import Verification
@@ -149,3 +150,20 @@ def test_scale_must_be_positive():
     """A scale below 1 is refused with a message naming the scale."""
     with pytest.raises(CommandError, match="scale"):
         generate(scale=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_loads_leave_the_planner_statistics_fresh():
+    """After generate_synthetic commits, its tables are analyzed: the planner knows how many rows they hold."""
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    generate(scale=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL, n_mod_since_analyze "
+            "FROM pg_stat_user_tables WHERE relname IN ('orgs_organizationtype', 'orgs_reference', 'countries_law')"
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 3
+    assert all(analyzed and modified == 0 for _, analyzed, modified in rows), rows

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core.statistics import refresh_statistics
 from curation.formats import (
     RESOURCES,
     ImportFileError,
@@ -24,9 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("model", choices=list(RESOURCES))
         parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--format", choices=["csv", "xlsx", "json"], help="Default: from the file's extension."
-        )
+        parser.add_argument("--format", choices=["csv", "xlsx", "json"], help="Default: from the file's extension.")
         parser.add_argument("--dry-run", action="store_true", help="Preview per row; write nothing.")
 
     def handle(self, *args, model, file, format=None, dry_run=False, **options):
@@ -53,11 +52,9 @@ class Command(BaseCommand):
                 "Nothing was imported: the file has problems.\n" + "\n".join(problems_text(model, lines))
             )
         totals = result.totals
-        summary = (
-            f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
-            f"({model}, {file.name})"
-        )
+        summary = f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged ({model}, {file.name})"
         if dry_run:
             self.stdout.write(f"Dry run, nothing written: {summary}.")
         else:
+            refresh_statistics()  # the planner sees the rows just imported
             self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))

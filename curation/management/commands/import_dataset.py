@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core.statistics import refresh_statistics
 from curation.formats import ImportFileError, has_problems, import_whole, problems_text, whole_from_file
 
 
@@ -35,9 +36,9 @@ class Command(BaseCommand):
         problems = [p for name, (result, lines) in outcome.items() for p in problems_text(name, lines)]
         if any(has_problems(result) for result, _ in outcome.values()):
             raise CommandError("Nothing was imported: the file has problems.\n" + "\n".join(problems))
+        if not dry_run:
+            refresh_statistics()  # the planner sees the rows just imported
         for name, (result, _) in outcome.items():
             t = result.totals
             self.stdout.write(f"{name}: {t['new']} new, {t['update']} updated, {t['skip']} unchanged")
-        self.stdout.write(
-            "Dry run, nothing written." if dry_run else self.style.SUCCESS(f"Imported {file.name}.")
-        )
+        self.stdout.write("Dry run, nothing written." if dry_run else self.style.SUCCESS(f"Imported {file.name}."))
