@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, StrictBooleanFilter
 from countries.filtersets import country_filter
 from countries.models import Country, Law
 
@@ -16,6 +16,24 @@ FEATURES_MET_CHOICES = [(n, str(n)) for n in range(7)]
 
 def visible_laws(request):
     return Law.objects.visible_to(request.user) if request is not None else Law.objects.public()
+
+
+def sub_condition_code(value):
+    """A sub-condition's code from its short code (``D2``, any case) or its code."""
+    by_short = SubCondition.objects.filter(short_code__iexact=value).values_list("code", flat=True).first()
+    return by_short or value
+
+
+def sub_condition_filter(**kwargs):
+    """One or several sub-conditions, by short code (``D2``) or code (``democratic-governance``)."""
+    return CodeListFilter(
+        to_field_name="code", queryset=SubCondition.objects.all(), transform=sub_condition_code, **kwargs
+    )
+
+
+def law_filter(**kwargs):
+    """One or several laws by slug; a law the reader may not see is a 400 like an unknown one."""
+    return CodeListFilter(to_field_name="slug", queryset=visible_laws, **kwargs)
 
 
 class OrganizationTypeFilterSet(APIFilterSet):
@@ -35,7 +53,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         queryset=Family.objects.all(),
         help_text="One or several family slugs.",
     )
-    classification = django_filters.MultipleChoiceFilter(
+    classification = ChoiceListFilter(
         choices=ClassificationChoice.choices,
         method="filter_derived",
         help_text="sseoe, pho or outside: what the met findings establish (see settled).",
@@ -44,7 +62,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method="filter_derived",
         help_text="true: no cell not yet assessed could change the classification; false: provisional.",
     )
-    features_met = django_filters.MultipleChoiceFilter(
+    features_met = ChoiceListFilter(
         choices=FEATURES_MET_CHOICES, method="filter_derived", help_text="How many of the features are met."
     )
     feature = CodeListFilter(
@@ -53,24 +71,18 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method="filter_derived",
         help_text="Types meeting this feature (social, economic, democratic).",
     )
-    sub_condition = CodeListFilter(
-        to_field_name="code",
-        queryset=SubCondition.objects.all(),
+    sub_condition = sub_condition_filter(
         method="filter_derived",
-        help_text="Types meeting this sub-condition, by code (e.g. democratic-governance); with finding, types "
-        "whose cell for it has that finding.",
+        help_text="Types meeting this sub-condition, by short code or code (D2 or democratic-governance); with "
+        "finding, types whose cell for it has that finding.",
     )
-    finding = django_filters.MultipleChoiceFilter(
+    finding = ChoiceListFilter(
         choices=Finding.choices,
         method="filter_derived",
         help_text="Types with a cell of this finding (met, not_stipulated, not_assessed); with sub_condition, "
         "that sub-condition's cell.",
     )
-    law = IdListFilter(
-        queryset=visible_laws,
-        method="filter_law",
-        help_text="Types resting on this law (id), as legal basis or reference.",
-    )
+    law = law_filter(method="filter_law", help_text="Types resting on this law (slug), as legal basis or reference.")
     legally_institutionalized = StrictBooleanFilter(help_text="true for types with a legal form of their own.")
     as_of = django_filters.DateFilter(
         method="filter_as_of",

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from core.api.exceptions import not_found
+from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
@@ -31,6 +32,8 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The first edition looked laws up by id: a permanent redirect to the law's slug.
+    re_path(r"^laws/(?P<pk>[0-9]+)/\Z", law_by_id, name="law-by-id"),
     *api_router.urls,
 ]
 

@@ -1,7 +1,10 @@
 """The OpenAPI schema generator: says truthfully which operations need no credentials."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import permissions
+
+from .serializers import LINK_SCHEMA
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -79,3 +82,14 @@ def document_errors(result, generator, request, public):
             for code, description in statuses.items():
                 responses.setdefault(code, {"description": description, **error})
     return result
+
+
+class LinkFieldExtension(OpenApiSerializerFieldExtension):
+    """A related record reads as ``{key, url}`` and is written as its key."""
+
+    target_class = "core.api.serializers.LinkField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "description": "The related record's key."}
+        return LINK_SCHEMA

@@ -19,6 +19,7 @@ from core.querysets import can_see_drafts
 from .citation import cite_as
 from .concurrency import IfMatchMixin, content_etag
 from .renderers import write_csv
+from .throttling import ratelimit_headers
 
 # Parameters every endpoint understands besides its filters.
 COMMON_PARAMETERS = {"format", "page", "page_size", "ordering", "all"}
@@ -104,16 +105,15 @@ class APIViewSetMixin:
                 raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
 
     def check_query_size(self, request):
-        """A query string over SSE_MAP_API_MAX_QUERY_STRING bytes, or with too many fields, is a JSON 400."""
-        limit = settings.SSE_MAP_API_MAX_QUERY_STRING
+        """
+        A query string with too many fields is a 400 (one over SSE_MAP_API_MAX_QUERY_STRING
+        bytes never gets here: ``ProblemDetailsMiddleware`` answers 414).
+        """
         problem = None
-        if len(request.META.get("QUERY_STRING", "")) > limit:
-            problem = f"The query string is over the {limit}-byte limit."
-        else:
-            try:
-                request.query_params  # noqa: B018 - parsing it is the check
-            except TooManyFieldsSent:
-                problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        try:
+            request.query_params  # noqa: B018 - parsing it is the check
+        except TooManyFieldsSent:
+            problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
         if problem:
             # Answer in JSON without parsing the parameters again for ?format=.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
@@ -187,8 +187,15 @@ class APIViewSetMixin:
             if request.accepted_renderer.format not in ("json", "api"):
                 request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in ratelimit_headers(request).items():
+            response[header] = value
         if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
             response = self.conditional(request, response)
+        elif request.method in ("POST", "PUT", "PATCH") and response.status_code in (200, 201):
+            # The ETag a GET of the record now answers: send it back in If-Match on the next edit.
+            response["ETag"] = content_etag(
+                JSONRenderer().render(response.data, "application/json", self.get_renderer_context())
+            )
         return response
 
     def conditional(self, request, response):

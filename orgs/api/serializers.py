@@ -10,9 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer
-from countries.api.serializers import law_shown
-from countries.models import Country
+from core.api.serializers import (
+    LINK_SCHEMA,
+    CiteAsField,
+    FullCleanMixin,
+    KeyField,
+    LinkField,
+    ObjectURLField,
+    PlannedListSerializer,
+    link,
+)
+from countries.api.serializers import law_link, law_shown
+from countries.models import Country, Law
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
@@ -22,36 +31,40 @@ from orgs.querysets import Method, landscape_of
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:family-detail", lookup_field="slug")
+    key = KeyField(source="slug")
 
     class Meta:
         model = Family
-        fields = ["url", "slug", "name", "description", "order", "created_at", "updated_at"]
+        fields = ["url", "key", "slug", "name", "description", "order", "created_at", "updated_at"]
 
 
 class SubConditionSerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
-    feature = serializers.SlugRelatedField(slug_field="code", queryset=Feature.objects.all())
+    key = KeyField(source="code")
+    feature = LinkField("api:feature-detail", "code", queryset=Feature.objects.all())
 
     class Meta:
         model = SubCondition
-        fields = ["url", "code", "short_code", "feature", "name", "description", "order", "created_at", "updated_at"]
+        fields = ["url", "key", "code", "short_code", "feature", "name", "description", "order", "created_at", "updated_at"]
 
 
 class FeatureSubConditionSerializer(serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
+    key = KeyField(source="code")
 
     class Meta:
         model = SubCondition
-        fields = ["url", "code", "short_code", "name"]
+        fields = ["url", "key", "code", "short_code", "name"]
 
 
 class FeatureSerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:feature-detail", lookup_field="code")
+    key = KeyField(source="code")
     sub_conditions = FeatureSubConditionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Feature
-        fields = ["url", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
+        fields = ["url", "key", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
@@ -59,7 +72,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
 
     law = serializers.SerializerMethodField()
     law_title = serializers.SerializerMethodField()
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = LinkField("api:source-detail", "slug", read_only=True)
     counts = serializers.SerializerMethodField(help_text="Whether it counts on the day asked (its law in force then).")
 
     class Meta:
@@ -69,9 +82,9 @@ class ReferenceSerializer(serializers.ModelSerializer):
             "translation", "note", "valid_from", "valid_until", "verification", "source", "counts", "updated_at",
         ]  # fmt: skip
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    @extend_schema_field({**LINK_SCHEMA, "nullable": True})
     def get_law(self, row):
-        return row.law_id if law_shown(self.context, row.law) else None
+        return law_link(self.context, row.law)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_law_title(self, row):
@@ -85,9 +98,9 @@ class ReferenceSerializer(serializers.ModelSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     """One cell on the day asked: its finding (from the references that count that day), its note, its references."""
 
-    sub_condition = serializers.CharField(source="sub_condition.code", read_only=True)
+    sub_condition = LinkField("api:sub-condition-detail", "code", read_only=True)
     short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
-    feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
+    feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
     finding = serializers.SerializerMethodField()
     not_stipulated_kind = serializers.SerializerMethodField()
     references = serializers.SerializerMethodField()
@@ -134,8 +147,9 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     """
 
     url = ObjectURLField(view_name="api:org-type-detail", lookup_field="slug")
-    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
-    family = serializers.SlugRelatedField(slug_field="slug", queryset=Family.objects.all())
+    key = KeyField(source="slug")
+    country = LinkField("api:country-detail", "code", queryset=Country.objects.all())
+    family = LinkField("api:family-detail", "slug", queryset=Family.objects.all())
     classification = serializers.SerializerMethodField()
     settled = serializers.SerializerMethodField()
     classification_range = serializers.SerializerMethodField()
@@ -149,7 +163,7 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         list_serializer_class = OrganizationTypeListSerializer
         read_only_fields = ["publication_status"]
         fields = [
-            "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
+            "url", "key", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
             "classification", "settled", "classification_range", "features_met", "findings", "sub_conditions",
             "laws", "publication_status", "last_verified", "created_at", "updated_at",
         ]  # fmt: skip
@@ -170,12 +184,21 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         )
         for obj in items:
             obj._api_landscape = landscapes[obj.pk]
+        self.read_law_keys(set().union(*(landscape.laws for landscape in landscapes.values())))
+
+    def read_law_keys(self, law_ids):
+        """The slugs of the laws the types rest on (one query), for their links."""
+        known = self.context.setdefault("_law_keys", {})
+        wanted = set(law_ids) - set(known)
+        if wanted:
+            known.update(Law.objects.filter(pk__in=wanted).values_list("pk", "slug"))
 
     def landscape(self, obj):
         if getattr(obj, "_api_landscape", None) is None:
             if "assessments" in getattr(obj, "_prefetched_objects_cache", {}):
                 # One type with its cells prefetched (the detail): the same computation, one query.
                 obj._api_landscape = landscape_of(obj, self.method().features, self.context.get("as_of"))
+                self.read_law_keys(obj._api_landscape.laws)
             else:
                 self.summarize_page([obj])
         return obj._api_landscape
@@ -207,11 +230,14 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         """Codes of the sub-conditions met, in the method's order."""
         return self.landscape(obj).met_codes(self.method())
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    @extend_schema_field({"type": "array", "items": LINK_SCHEMA})
     def get_laws(self, obj):
-        """Ids of the laws the type rests on that day: its legal bases and its references' laws in force."""
+        """The laws the type rests on that day: its legal bases and its references' laws in force, by key."""
         landscape = self.landscape(obj)
-        return sorted(landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown)
+        ids = landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown
+        keys = self.context.get("_law_keys", {})
+        request = self.context.get("request")
+        return [link(request, "api:law-detail", "slug", slug) for slug in sorted(keys[pk] for pk in ids)]
 
     @staticmethod
     def jsonld(item):
@@ -227,9 +253,9 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
             "name": item["name"],
             "alternateName": item["local_name"] or None,
             "description": item.get("description") or None,
-            "areaServed": {"@type": "Country", "identifier": item["country"]},
+            "areaServed": {"@type": "Country", "identifier": item["country"]["key"]},
             "additionalProperty": [
-                prop("family", item["family"]),
+                prop("family", item["family"]["key"]),
                 prop("classification", item["classification"]),
                 prop("settled", item["settled"]),
                 prop("classification_range", item["classification_range"]),

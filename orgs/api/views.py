@@ -42,8 +42,9 @@ class OrganizationTypeViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     detail_serializer_class = serializers.OrganizationTypeDetailSerializer
     filterset_class = filtersets.OrganizationTypeFilterSet
     ordering_fields = [
-        "name", "slug", "country__code", "family__order", "classification", "settled", "features_met", "updated_at",
+        "name", "slug", "country", "family", "classification", "settled", "features_met", "updated_at",
     ]  # fmt: skip
+    ordering_sources = {"country": ("country__code",), "family": ("family__order", "family__slug")}
     lookup_field = "slug"
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
