@@ -21,7 +21,7 @@ from core.api.serializers import (
     link,
 )
 from countries.api.serializers import law_link, law_shown
-from countries.models import Country, Law
+from countries.models import Country
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
@@ -184,21 +184,12 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         )
         for obj in items:
             obj._api_landscape = landscapes[obj.pk]
-        self.read_law_keys(set().union(*(landscape.laws for landscape in landscapes.values())))
-
-    def read_law_keys(self, law_ids):
-        """The slugs of the laws the types rest on (one query), for their links."""
-        known = self.context.setdefault("_law_keys", {})
-        wanted = set(law_ids) - set(known)
-        if wanted:
-            known.update(Law.objects.filter(pk__in=wanted).values_list("pk", "slug"))
 
     def landscape(self, obj):
         if getattr(obj, "_api_landscape", None) is None:
             if "assessments" in getattr(obj, "_prefetched_objects_cache", {}):
                 # One type with its cells prefetched (the detail): the same computation, one query.
                 obj._api_landscape = landscape_of(obj, self.method().features, self.context.get("as_of"))
-                self.read_law_keys(obj._api_landscape.laws)
             else:
                 self.summarize_page([obj])
         return obj._api_landscape
@@ -235,7 +226,7 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         """The laws the type rests on that day: its legal bases and its references' laws in force, by key."""
         landscape = self.landscape(obj)
         ids = landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown
-        keys = self.context.get("_law_keys", {})
+        keys = landscape.law_keys
         request = self.context.get("request")
         return [link(request, "api:law-detail", "slug", slug) for slug in sorted(keys[pk] for pk in ids)]
 
