@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, StrictBooleanFilter
+from core.choices import Verification
 from countries.filtersets import country_filter
 from countries.models import Country, Law
 
@@ -232,3 +233,88 @@ class ClassificationFilterSet(APIFilterSet):
     def filter_as_of(self, queryset, name, value):
         # Read by the view, which classifies the types as of that day.
         return queryset
+
+
+def visible_org_types(request):
+    return OrganizationType.objects.visible_to(request.user) if request is not None else OrganizationType.objects.public()
+
+
+class AssessmentFilterSet(APIFilterSet):
+    """
+    The cells of the evidence. ``finding`` is that of the day asked (``as_of``, today
+    without it); ``law`` and ``verification`` keep the cells with at least one reference
+    on that law, or of that verification level.
+    """
+
+    search_fields = ("org_type__name", "org_type__local_name", "note")
+
+    country = country_filter("org_type__country__code")
+    org_type = CodeListFilter(
+        field_name="org_type__slug",
+        to_field_name="slug",
+        queryset=visible_org_types,
+        help_text="One or several organization type slugs.",
+    )
+    family = CodeListFilter(
+        field_name="org_type__family__slug",
+        to_field_name="slug",
+        queryset=Family.objects.all(),
+        help_text="One or several family slugs (e.g. cooperative).",
+    )
+    feature = CodeListFilter(
+        field_name="sub_condition__feature__code",
+        to_field_name="code",
+        queryset=Feature.objects.all(),
+        help_text="One or several feature codes (social, economic, democratic).",
+    )
+    sub_condition = sub_condition_filter(
+        field_name="sub_condition__code",
+        help_text="One or several sub-conditions, by short code or code: D2 or democratic-governance.",
+    )
+    finding = ChoiceListFilter(
+        choices=Finding.choices,
+        method="filter_nothing",
+        help_text="met, not_stipulated or not_assessed, on the day asked (as_of).",
+    )
+    law = law_filter(method="filter_law", help_text="Cells with a reference on this law (slug).")
+    verification = ChoiceListFilter(
+        choices=Verification.choices, method="filter_verification", help_text="Cells with a reference of this level."
+    )
+    as_of = django_filters.DateFilter(
+        method="filter_nothing",
+        help_text="Time travel (YYYY-MM-DD): the cells of the types that existed that day, with that day's findings.",
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Cells changed at or after this ISO 8601 datetime, or whose references were (the change feed).",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["country", "org_type", "family", "feature", "sub_condition", "finding", "law", "verification", "as_of"]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied in filter_queryset (finding), or by the view (as_of)
+
+    def filter_law(self, queryset, name, value):
+        return queryset.filter(pk__in=Reference.objects.filter(law__in=value).values("assessment"))
+
+    def filter_verification(self, queryset, name, value):
+        return queryset.filter(pk__in=Reference.objects.filter(verification__in=value).values("assessment"))
+
+    def filter_updated_since(self, queryset, name, value):
+        changed = Q(updated_at__gte=value) | Q(pk__in=Reference.objects.filter(updated_at__gte=value).values("assessment"))
+        removed = Reference.history.filter(history_type="-", history_date__gte=value).values("assessment_id")
+        return queryset.filter(changed | Q(pk__in=removed))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        findings = self.form.cleaned_data.get("finding")
+        if not findings:
+            return queryset
+        day = self.form.cleaned_data.get("as_of")
+        if day is None:
+            return queryset.filter(finding__in=findings)  # stored: today's
+        rows = list(queryset.order_by().values_list("pk", "org_type_id", "sub_condition_id"))
+        landscapes = OrganizationType.objects.filter(pk__in={t for _, t, _ in rows}).landscape_on(day)
+        return queryset.filter(pk__in=[pk for pk, t, s in rows if landscapes[t].cells[s].finding in findings])

@@ -13,7 +13,7 @@ from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
-from orgs.api.views import ClassificationViewSet
+from orgs.api.views import AssessmentViewSet, ClassificationViewSet
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
@@ -25,6 +25,7 @@ api_router.register("org-types", curated.OrganizationTypeViewSet, basename="org-
 api_router.register("families", curated.FamilyViewSet, basename="family")
 api_router.register("features", curated.FeatureViewSet, basename="feature")
 api_router.register("sub-conditions", curated.SubConditionViewSet, basename="sub-condition")
+api_router.register("assessments", AssessmentViewSet, basename="assessment")
 api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
 

@@ -344,3 +344,95 @@ class ClassificationSerializer(serializers.ModelSerializer):
     @extend_schema_field(FamilyCountsSerializer(many=True))
     def get_families(self, country):
         return self._row(country)["families"]
+
+
+class CellReferenceSerializer(ReferenceSerializer):
+    """A reference as the ``assessments/`` endpoint shows it (``counts`` on the day asked)."""
+
+    def get_counts(self, row):
+        landscape = self.context.get("_landscapes", {}).get(row.assessment.org_type_id)
+        if landscape is None:
+            return False
+        return row.pk in landscape.cells[row.assessment.sub_condition_id].references
+
+
+class CellListSerializer(serializers.ListSerializer):
+    """Reads the landscape of every type on the page at once (``landscape_on``), then the rows."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.read_landscapes(items)
+        return super().to_representation(items)
+
+
+class CellSerializer(serializers.ModelSerializer):
+    """
+    One cell of the evidence (a type x a sub-condition) on the day asked: its finding
+    (met, not stipulated, not yet assessed), the type, country and family it belongs to,
+    and the references (law, provision, quoted wording) it rests on.
+    """
+
+    url = serializers.SerializerMethodField()
+    key = serializers.SerializerMethodField()
+    org_type = LinkField("api:org-type-detail", "slug", read_only=True)
+    org_type_name = serializers.CharField(source="org_type.name", read_only=True)
+    country = LinkField("api:country-detail", "code", source="org_type.country", read_only=True)
+    family = LinkField("api:family-detail", "slug", source="org_type.family", read_only=True)
+    sub_condition = LinkField("api:sub-condition-detail", "code", read_only=True)
+    short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
+    feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
+    finding = serializers.SerializerMethodField()
+    not_stipulated_kind = serializers.SerializerMethodField()
+    references = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        list_serializer_class = CellListSerializer
+        fields = [
+            "url", "key", "org_type", "org_type_name", "country", "family", "sub_condition", "short_code", "feature",
+            "finding", "not_stipulated_kind", "note", "references", "updated_at",
+        ]  # fmt: skip
+
+    def read_landscapes(self, cells):
+        """The landscape on the day asked of the cells' types not read yet (three queries)."""
+        known = self.context.setdefault("_landscapes", {})
+        wanted = {cell.org_type_id for cell in cells} - set(known)
+        if wanted:
+            if "_method" not in self.context:
+                self.context["_method"] = Method.read()
+            known.update(
+                OrganizationType.objects.filter(pk__in=wanted).landscape_on(self.context.get("as_of"), self.context["_method"])
+            )
+
+    def to_representation(self, instance):
+        self.read_landscapes([instance])
+        return super().to_representation(instance)
+
+    @staticmethod
+    def cell_key(cell):
+        return f"{cell.org_type.slug}.{cell.sub_condition.short_code}"
+
+    @extend_schema_field(serializers.CharField())
+    def get_key(self, cell):
+        """The type's slug and the sub-condition's short code: ``ph-cooperative.D2``."""
+        return self.cell_key(cell)
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, cell):
+        request = self.context.get("request")
+        return link(request, "api:assessment-detail", "key", self.cell_key(cell))["url"]
+
+    def _cell(self, cell):
+        return self.context["_landscapes"][cell.org_type_id].cells[cell.sub_condition_id]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Finding.choices))
+    def get_finding(self, cell):
+        return self._cell(cell).finding
+
+    @extend_schema_field(serializers.ChoiceField(choices=NotStipulatedKind.choices, allow_blank=True))
+    def get_not_stipulated_kind(self, cell):
+        return self._cell(cell).not_stipulated_kind
+
+    @extend_schema_field(CellReferenceSerializer(many=True))
+    def get_references(self, cell):
+        return CellReferenceSerializer(cell.references.all(), many=True, context=self.context).data
