@@ -236,7 +236,9 @@ class ClassificationFilterSet(APIFilterSet):
 
 
 def visible_org_types(request):
-    return OrganizationType.objects.visible_to(request.user) if request is not None else OrganizationType.objects.public()
+    return (
+        OrganizationType.objects.visible_to(request.user) if request is not None else OrganizationType.objects.public()
+    )
 
 
 class AssessmentFilterSet(APIFilterSet):
@@ -291,7 +293,17 @@ class AssessmentFilterSet(APIFilterSet):
 
     class Meta:
         model = Assessment
-        fields = ["country", "org_type", "family", "feature", "sub_condition", "finding", "law", "verification", "as_of"]
+        fields = [
+            "country",
+            "org_type",
+            "family",
+            "feature",
+            "sub_condition",
+            "finding",
+            "law",
+            "verification",
+            "as_of",
+        ]
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # applied in filter_queryset (finding), or by the view (as_of)
@@ -303,7 +315,9 @@ class AssessmentFilterSet(APIFilterSet):
         return queryset.filter(pk__in=Reference.objects.filter(verification__in=value).values("assessment"))
 
     def filter_updated_since(self, queryset, name, value):
-        changed = Q(updated_at__gte=value) | Q(pk__in=Reference.objects.filter(updated_at__gte=value).values("assessment"))
+        changed = Q(updated_at__gte=value) | Q(
+            pk__in=Reference.objects.filter(updated_at__gte=value).values("assessment")
+        )
         removed = Reference.history.filter(history_type="-", history_date__gte=value).values("assessment_id")
         return queryset.filter(changed | Q(pk__in=removed))
 

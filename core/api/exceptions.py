@@ -84,8 +84,11 @@ def as_problem(data, status_code):
                 errors[key] = _messages(value)
         detail = extra.pop("detail", None)
         if detail is None and errors:
-            detail = "Invalid " + ", ".join(sorted(errors)) + ": " + " ".join(
-                f"{name}: {messages[0]}" for name, messages in sorted(errors.items())
+            detail = (
+                "Invalid "
+                + ", ".join(sorted(errors))
+                + ": "
+                + " ".join(f"{name}: {messages[0]}" for name, messages in sorted(errors.items()))
             )
         return problem(status_code, detail, errors or None, **extra)
     return problem(status_code, " ".join(_messages(data)) or None)

@@ -149,6 +149,7 @@ def search_index_operation(indexes):
     for each ``(model name, index name, fields)`` of ``indexes``, on
     PostgreSQL only (other databases search without an index).
     """
+
     def build(apps, schema_editor):
         for model_name, index_name, fields in indexes:
             yield apps.get_model(model_name), GinIndex(search_vector(fields), name=index_name)

@@ -94,9 +94,7 @@ class CountrySerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class CountryDetailSerializer(CountrySerializer):
-    narrative_sources = LinkField(
-        "api:source-detail", "slug", many=True, queryset=Source.objects.all(), required=False
-    )
+    narrative_sources = LinkField("api:source-detail", "slug", many=True, queryset=Source.objects.all(), required=False)
     cite_as = CiteAsField()
 
     class Meta(CountrySerializer.Meta):
@@ -134,6 +132,8 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
     amends = LinkField("api:law-detail", "slug", many=True, queryset=Law.objects.all(), required=False)
     replaces = LinkField("api:law-detail", "slug", many=True, queryset=Law.objects.all(), required=False)
     events = LawEventSerializer(many=True, read_only=True)
+    legal_bases = serializers.SerializerMethodField()
+    references = serializers.SerializerMethodField()
 
     class Meta:
         model = Law
@@ -142,8 +142,70 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
             "url", "key", "slug", "title", "local_title", "short_title", "citation", "country", "kind",
             "status", "enacted_on", "enacted_precision", "text_url", "source", "verification",
             "verification_note", "amends", "replaces", "events", "publication_status", "last_verified",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "legal_bases", "references",
         ]  # fmt: skip
+        # Embedded only when asked for: ``?include=legal_bases,references``.
+        optional_fields = ["legal_bases", "references"]
+
+    def type_shown(self, org_type):
+        """Whether an organization type resting on the law may be named to this reader."""
+        request = self.context.get("request")
+        if is_public(org_type):
+            return True
+        return request is not None and can_see_drafts(request.user, type(org_type))
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "object", "properties": {"org_type": LINK_SCHEMA, "provision": {"type": "string"}}},
+        }
+    )
+    def get_legal_bases(self, law):
+        """The organization types constituted under this law, with the provision."""
+        request = self.context.get("request")
+        return [
+            {
+                "org_type": link(request, "api:org-type-detail", "slug", basis.org_type.slug),
+                "provision": basis.provision,
+            }
+            for basis in law.legal_bases.all()
+            if self.type_shown(basis.org_type)
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "assessment": LINK_SCHEMA, "org_type": LINK_SCHEMA, "short_code": {"type": "string"},
+                    "finding": {"type": "string"}, "provision": {"type": "string"}, "quote": {"type": "string"},
+                    "verification": {"type": "string"},
+                },
+            },
+        }
+    )  # fmt: skip
+    def get_references(self, law):
+        """The provisions of this law the evidence quotes: each with its cell (type x sub-condition)."""
+        request = self.context.get("request")
+        out = []
+        for ref in law.references.all():
+            cell = ref.assessment
+            if not self.type_shown(cell.org_type):
+                continue
+            key = f"{cell.org_type.slug}.{cell.sub_condition.short_code}"
+            out.append(
+                {
+                    "assessment": link(request, "api:assessment-detail", "key", key),
+                    "org_type": link(request, "api:org-type-detail", "slug", cell.org_type.slug),
+                    "short_code": cell.sub_condition.short_code,
+                    "finding": ref.finding,
+                    "provision": ref.provision,
+                    "quote": ref.quote,
+                    "verification": ref.verification,
+                }
+            )
+        return out
 
     def validate(self, attrs):
         enacted_on = attrs.get("enacted_on")
@@ -218,4 +280,3 @@ class StatisticDetailSerializer(StatisticSerializer):
 
     class Meta(StatisticSerializer.Meta):
         fields = [*StatisticSerializer.Meta.fields, "cite_as"]
-

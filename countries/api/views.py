@@ -6,12 +6,12 @@ the analysts' workflow.
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from core.api.exceptions import problem_response
-
 from core.api.renderers import CSVRenderer, GeoJSONRenderer, JSONLDRenderer
-from core.api.viewsets import ReadOnlyViewSet
+from core.api.viewsets import ReadOnlyViewSet, include_parameter
 from countries import filtersets
 from countries.models import Country, Law, Source, Statistic
 
@@ -53,6 +53,10 @@ class CountryViewSet(ReadOnlyViewSet):
         return super().get_object()
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[include_parameter(["legal_bases", "references"])]),
+    retrieve=extend_schema(parameters=[include_parameter(["legal_bases", "references"])]),
+)
 class LawViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     """Laws and other instruments; ``as_of=YYYY-MM-DD`` keeps those in force that day."""
 
@@ -64,6 +68,18 @@ class LawViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     ordering_fields = ["slug", "title", "enacted_on", "country", "kind", "status", "updated_at"]
     ordering_sources = {"country": ("country__code",)}
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        included = self.included() if self.request.method in ("GET", "HEAD") else set()
+        # Through the reverse relations: this app never imports the organization types' app.
+        if "legal_bases" in included:
+            queryset = queryset.prefetch_related("legal_bases__org_type__country")
+        if "references" in included:
+            queryset = queryset.prefetch_related(
+                "references__assessment__org_type__country", "references__assessment__sub_condition"
+            )
+        return queryset
 
 
 class StatisticViewSet(ReadOnlyViewSet):

@@ -25,7 +25,7 @@ from countries.models import Country
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
-from orgs.models import Assessment, Family, Feature, OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from orgs.querysets import Method, landscape_of
 
 
@@ -45,7 +45,18 @@ class SubConditionSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = SubCondition
-        fields = ["url", "key", "code", "short_code", "feature", "name", "description", "order", "created_at", "updated_at"]
+        fields = [
+            "url",
+            "key",
+            "code",
+            "short_code",
+            "feature",
+            "name",
+            "description",
+            "order",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class FeatureSubConditionSerializer(serializers.ModelSerializer):
@@ -128,6 +139,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return ReferenceSerializer(cell.references.all(), many=True, context=self.context).data
 
 
+class LegalBasisSerializer(serializers.ModelSerializer):
+    law = LinkField("api:law-detail", "slug", read_only=True)
+    law_title = serializers.CharField(source="law.title", read_only=True)
+
+    class Meta:
+        model = LegalBasis
+        fields = ["law", "law_title", "provision", "note"]
+
+
 class OrganizationTypeListSerializer(PlannedListSerializer):
     """
     Serializes a page of types with their landscape read for the whole page at once as
@@ -157,6 +177,8 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     findings = serializers.SerializerMethodField()
     sub_conditions = serializers.SerializerMethodField()
     laws = serializers.SerializerMethodField()
+    assessments = serializers.SerializerMethodField()
+    legal_bases = serializers.SerializerMethodField()
 
     class Meta:
         model = OrganizationType
@@ -165,8 +187,10 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         fields = [
             "url", "key", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
             "classification", "settled", "classification_range", "features_met", "findings", "sub_conditions",
-            "laws", "publication_status", "last_verified", "created_at", "updated_at",
+            "laws", "publication_status", "last_verified", "created_at", "updated_at", "assessments", "legal_bases",
         ]  # fmt: skip
+        # Embedded only when asked for: ``?include=assessments,legal_bases``.
+        optional_fields = ["assessments", "legal_bases"]
 
     # The landscape, computed once per page (or per object) --------------------
 
@@ -230,6 +254,23 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         return [link(request, "api:law-detail", "slug", slug) for slug in sorted(keys[pk] for pk in ids)]
 
+    def cell_context(self, obj):
+        landscape = self.landscape(obj)
+        counting = {pk for cell in landscape.cells.values() for pk in cell.references}
+        return {**self.context, "_landscape": landscape, "_counting_references": counting}
+
+    @extend_schema_field(AssessmentSerializer(many=True))
+    def get_assessments(self, obj):
+        """The six cells, in the method's order, each with its references (``counts``: whether it counts that day)."""
+        cells = sorted(obj.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
+        return AssessmentSerializer(cells, many=True, context=self.cell_context(obj)).data
+
+    @extend_schema_field(LegalBasisSerializer(many=True))
+    def get_legal_bases(self, obj):
+        """The laws (and provisions) the type is constituted under; a law the reader may not see is left out."""
+        bases = [basis for basis in obj.legal_bases.all() if law_shown(self.context, basis.law)]
+        return LegalBasisSerializer(bases, many=True, context=self.context).data
+
     @staticmethod
     def jsonld(item):
         """A schema.org ``Organization`` node for one serialized type (a legal form of organization)."""
@@ -260,23 +301,12 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class OrganizationTypeDetailSerializer(OrganizationTypeSerializer):
-    assessments = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
     cite_as = CiteAsField()
 
     class Meta(OrganizationTypeSerializer.Meta):
-        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "assessments", "explanation", "cite_as"]
-
-    def cell_context(self, obj):
-        landscape = self.landscape(obj)
-        counting = {pk for cell in landscape.cells.values() for pk in cell.references}
-        return {**self.context, "_landscape": landscape, "_counting_references": counting}
-
-    @extend_schema_field(AssessmentSerializer(many=True))
-    def get_assessments(self, obj):
-        """The six cells, in the method's order, each with its references (``counts``: whether it counts that day)."""
-        cells = sorted(obj.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
-        return AssessmentSerializer(cells, many=True, context=self.cell_context(obj)).data
+        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "explanation", "cite_as"]
+        optional_fields = ["legal_bases"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, obj):
@@ -349,6 +379,7 @@ class ClassificationSerializer(serializers.ModelSerializer):
 class CellReferenceSerializer(ReferenceSerializer):
     """A reference as the ``assessments/`` endpoint shows it (``counts`` on the day asked)."""
 
+    @extend_schema_field(serializers.BooleanField())
     def get_counts(self, row):
         landscape = self.context.get("_landscapes", {}).get(row.assessment.org_type_id)
         if landscape is None:
@@ -401,7 +432,9 @@ class CellSerializer(serializers.ModelSerializer):
             if "_method" not in self.context:
                 self.context["_method"] = Method.read()
             known.update(
-                OrganizationType.objects.filter(pk__in=wanted).landscape_on(self.context.get("as_of"), self.context["_method"])
+                OrganizationType.objects.filter(pk__in=wanted).landscape_on(
+                    self.context.get("as_of"), self.context["_method"]
+                )
             )
 
     def to_representation(self, instance):

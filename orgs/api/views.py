@@ -8,11 +8,12 @@ from django import forms
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from core.api.renderers import CSVRenderer, JSONLDRenderer
-from core.api.viewsets import ListViewSet, ReadOnlyViewSet
+from core.api.viewsets import ListViewSet, ReadOnlyViewSet, include_parameter
 from countries.api.views import LawVisibilityMixin
 from countries.models import Country
 from orgs import filtersets
@@ -32,6 +33,10 @@ def as_of(request):
         raise ValidationError({"as_of": exc.messages}) from exc
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[include_parameter(["assessments", "legal_bases"])]),
+    retrieve=extend_schema(parameters=[include_parameter(["legal_bases"])]),
+)
 class OrganizationTypeViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     """
     Organization types with their findings and classification today; ``as_of=YYYY-MM-DD``
@@ -51,7 +56,7 @@ class OrganizationTypeViewSet(LawVisibilityMixin, ReadOnlyViewSet):
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, JSONLDRenderer]
 
     def get_queryset(self):
-        if self.action == "list":
+        if self.action == "list" and not self.included():
             # Lists read the cells and laws for the whole page as plain values
             # (``OrganizationTypeListSerializer``), so the rows carry no prefetch.
             queryset = OrganizationType.objects.visible_to(self.request.user).for_api_list()

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from core.choices import PublicationStatus
-from tests.api_helpers import API, keys, results, errors
+from tests.api_helpers import API, errors, keys, results
 from tests.factories import CountryFactory, OrganizationTypeFactory, give_evidence
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.choices import PublicationStatus
-from countries.choices import LawKind, LawStatus
+from countries.choices import LawKind
 from countries.models import LawEvent
 from tests.api_helpers import API, errors, keys, link_keys, results
 from tests.factories import CountryFactory, LawFactory, cooperative_law_history
@@ -36,9 +36,7 @@ def laws():
     )
     amendment.amends.add(framework)
     # The status is derived from the dated events: the framework act is amended from 2014.
-    LawEvent.objects.create(
-        law=framework, kind="amended", date=datetime.date(2014, 1, 21), related_law=amendment
-    )
+    LawEvent.objects.create(law=framework, kind="amended", date=datetime.date(2014, 1, 21), related_law=amendment)
     bill = LawFactory(
         country=ph,
         slug="ph-se-bill",
@@ -55,7 +53,11 @@ def test_fields(anon, laws):
     row = next(r for r in results(anon.get(f"{API}laws/")) if r["slug"] == "kr-amendment")
     assert row["key"] == "kr-amendment" and "id" not in row
     assert row["url"].endswith("/api/v1/laws/kr-amendment/")
-    assert row["country"] == {"key": "KR", "url": "http://testserver/api/v1/countries/KR/"} and row["kind"] == "decree" and row["status"] == "in_force"
+    assert (
+        row["country"] == {"key": "KR", "url": "http://testserver/api/v1/countries/KR/"}
+        and row["kind"] == "decree"
+        and row["status"] == "in_force"
+    )
     assert row["enacted_on"] == "2014-01-21"
     assert link_keys(row["amends"]) == [laws["framework"].slug] and row["replaces"] == []
     assert anon.get(row["amends"][0]["url"]).json()["key"] == laws["framework"].slug

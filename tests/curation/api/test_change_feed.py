@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.choices import PublicationStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Family, Feature, OrganizationType, Reference, SubCondition
-from tests.api_helpers import API, keys, results, errors
+from tests.api_helpers import API, errors, keys, results
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from core.choices import PublicationStatus
 from orgs.models import Family
-from tests.api_helpers import API, results, errors
+from tests.api_helpers import API, errors, results
 from tests.factories import (
     CountryFactory,
     LegalBasisFactory,

@@ -3,7 +3,7 @@
 import pytest
 
 from core.choices import PublicationStatus
-from tests.api_helpers import API, keys, results, errors
+from tests.api_helpers import API, errors, keys, results
 from tests.factories import CountryFactory, OrganizationTypeFactory, SourceFactory, StatisticFactory
 
 pytestmark = pytest.mark.django_db
