@@ -6,6 +6,7 @@ countries, JSON-LD (schema.org) for laws and organization types.
 import csv
 import io
 
+from geojson_rewind import rewind
 from rest_framework import renderers
 
 from core.safe_cells import neutralise
@@ -103,15 +104,21 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class GeoJSONRenderer(renderers.JSONRenderer):
-    """A FeatureCollection (or one Feature): ``geometry`` from each object, the rest as properties."""
+    """
+    A FeatureCollection (or one Feature): ``geometry`` from each object, the rest as
+    properties. Rings are rewound by geojson-rewind (RFC 7946, section 3.1.6).
+    """
 
     media_type = "application/geo+json"
     format = "geojson"
 
     @staticmethod
     def feature(item):
+        """One Feature; its polygons wound as RFC 7946 asks (outer rings counter-clockwise, holes clockwise)."""
         properties = dict(item)
         geometry = properties.pop("geometry", None)
+        if geometry:
+            geometry = rewind(geometry)
         return {"type": "Feature", "id": properties.get("code"), "geometry": geometry, "properties": properties}
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
