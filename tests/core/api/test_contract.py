@@ -141,15 +141,15 @@ def test_401_403_and_csrf_are_problems(anon, db):
     assert problem(anon.post(f"{API}families/", {"slug": "x"}), 401)
     plain = token_client(user_with(username="nobody"))
     assert problem(plain.post(f"{API}families/", {"slug": "x"}), 403)
-    User.objects.create_user("session", password="a-long-password-123")
     session = APIClient(enforce_csrf_checks=True)
-    session.login(username="session", password="a-long-password-123")
+    session.force_login(User.objects.create_user("session", password="a-long-password-123"))
     body = problem(session.post(f"{API}families/", {"slug": "x"}), 403)
     assert "CSRF" in body["detail"]
 
 
-def test_405_names_the_allowed_methods(anon):
-    response = anon.post(f"{API}classification/", {})
+def test_405_names_the_allowed_methods(db):
+    admin = token_client(User.objects.create_superuser("root", password="a-long-password-123"))
+    response = admin.post(f"{API}classification/", {})
     assert problem(response, 405) and "GET" in response["Allow"]
 
 
