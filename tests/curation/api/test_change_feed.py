@@ -120,4 +120,4 @@ def test_withdrawn_records_are_tombstones_for_anonymous_readers(anon):
     always_draft.title = "Edited draft"
     always_draft.save()
     tombstones = results(anon.get(f"{API}deletions/"))
-    assert [(t["model"], t["key"], t["action"]) for t in tombstones] == [("law", str(law.pk), "withdrawn")]
+    assert [(t["model"], t["key"], t["action"]) for t in tombstones] == [("law", law.slug, "withdrawn")]
