@@ -65,4 +65,3 @@ class VersionCheckedForm(forms.ModelForm):
             if current is not None and current != loaded:
                 raise ValidationError(conflict_message(self.instance), code="edit_conflict")
         return cleaned
-

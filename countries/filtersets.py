@@ -3,10 +3,10 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, CodeListFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter
 from core.models import MAX_YEAR, MIN_YEAR
 
-from .choices import Indicator, LawKind, LawStatus, Region
+from .choices import Indicator, LawKind, LawStatus, Region, ResearchPhase, SourceKind
 from .models import Country, Law, LawEvent, Source, Statistic
 
 
@@ -45,7 +45,8 @@ class CountryFilterSet(APIFilterSet):
         transform=str.upper,
         help_text="One or several ISO 3166-1 alpha-2 codes.",
     )
-    region = django_filters.MultipleChoiceFilter(choices=Region.choices)
+    region = ChoiceListFilter(choices=Region.choices)
+    phase = ChoiceListFilter(choices=ResearchPhase.choices, help_text="The research phase(s): 1 or 2.")
 
     class Meta:
         model = Country
@@ -56,8 +57,8 @@ class LawFilterSet(APIFilterSet):
     search_fields = ("title", "local_title", "short_title", "citation", "summary")
 
     country = country_filter()
-    kind = django_filters.MultipleChoiceFilter(choices=LawKind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=LawStatus.choices, help_text="The legal status today.")
+    kind = ChoiceListFilter(choices=LawKind.choices)
+    status = ChoiceListFilter(choices=LawStatus.choices, help_text="The legal status today.")
     enacted_after = django_filters.DateFilter(
         field_name="enacted_on", lookup_expr="gte", help_text="Enacted on or after this date (YYYY-MM-DD)."
     )
@@ -97,7 +98,7 @@ class StatisticFilterSet(APIFilterSet):
         queryset=lambda request: visible_org_types(request),
         help_text="One or several organization type slugs.",
     )
-    indicator = django_filters.MultipleChoiceFilter(choices=Indicator.choices)
+    indicator = ChoiceListFilter(choices=Indicator.choices)
     year = year_filter("exact", "Year of the figure.")
     year_min = year_filter("gte", "Year from (inclusive).")
     year_max = year_filter("lte", "Year to (inclusive).")
@@ -119,6 +120,7 @@ class SourceFilterSet(APIFilterSet):
     search_fields = ("title", "publisher", "locator", "note")
 
     year = year_filter("exact", "Year of publication.")
+    kind = ChoiceListFilter(choices=SourceKind.choices, help_text="One or several kinds of document.")
 
     class Meta:
         model = Source

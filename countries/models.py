@@ -34,16 +34,12 @@ from .validators import validate_iso_alpha2
 class Source(TimeStampedModel):
     """A citable document; every fact in the database points to one."""
 
-    slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable key used in spreadsheets and URLs."
-    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable key used in spreadsheets and URLs.")
     title = models.CharField(max_length=400)
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
     url = URIField(max_length=600, blank=True, help_text="Where the document can be read.")
-    locator = models.CharField(
-        max_length=200, blank=True, help_text="Page, section or article cited, if one."
-    )
+    locator = models.CharField(max_length=200, blank=True, help_text="Page, section or article cited, if one.")
     kind = models.CharField(max_length=12, choices=SourceKind.choices, default=SourceKind.OTHER)
     accessed_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
@@ -77,9 +73,7 @@ class Country(PublishableModel):
         help_text="ISO 3166-1 alpha-2 code, e.g. KR.",
     )
     name = models.CharField(max_length=100, unique=True)
-    local_name = models.CharField(
-        max_length=100, blank=True, help_text="The country's name in its own script."
-    )
+    local_name = models.CharField(max_length=100, blank=True, help_text="The country's name in its own script.")
     slug = models.SlugField(max_length=100, unique=True)
     region = models.CharField(max_length=20, choices=Region.choices)
     phase = models.PositiveSmallIntegerField(choices=ResearchPhase.choices, default=ResearchPhase.ONE)
@@ -103,9 +97,7 @@ class Country(PublishableModel):
         ]
         verbose_name_plural = "countries"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_two_upper_letters"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_two_upper_letters"),
         ]
 
     def __str__(self):
@@ -136,9 +128,7 @@ class Law(PublishableModel):
         help_text="The title in the country's own script, where known.",
     )
     short_title = models.CharField(max_length=120, blank=True)
-    citation = models.CharField(
-        max_length=200, blank=True, help_text="Number or citation, e.g. 'Act No. 8217'."
-    )
+    citation = models.CharField(max_length=200, blank=True, help_text="Number or citation, e.g. 'Act No. 8217'.")
     kind = models.CharField(max_length=12, choices=LawKind.choices, default=LawKind.ACT)
     status = models.CharField(
         "legal status",
@@ -148,18 +138,12 @@ class Law(PublishableModel):
         editable=False,
         help_text="Today's, derived from the dated events (countries.force); never typed.",
     )
-    enacted_on = models.DateField(
-        null=True, blank=True, help_text="Enactment or promulgation date; empty for bills."
-    )
-    enacted_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    enacted_on = models.DateField(null=True, blank=True, help_text="Enactment or promulgation date; empty for bills.")
+    enacted_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     summary = models.TextField(blank=True, help_text="What it governs, in our own words (Markdown).")
     url = URIField("text URL", max_length=600, blank=True, help_text="Where its text can be read.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="laws")
-    verification = models.CharField(
-        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
-    )
+    verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
     verification_note = models.CharField(
         max_length=400, blank=True, help_text="Public: what could not be verified, and why."
     )
@@ -227,12 +211,8 @@ class LawEvent(TimeStampedModel):
     )
     reference = models.CharField(max_length=200, blank=True, help_text="E.g. a court decision number.")
     note = models.TextField(blank=True)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="law_events"
-    )
-    verification = models.CharField(
-        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
-    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="law_events")
+    verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
 
     history = HistoricalRecords()
     objects = LawEventQuerySet.as_manager()
@@ -293,12 +273,8 @@ class Statistic(PublishableModel):
     value = models.DecimalField(max_digits=20, decimal_places=4)
     unit = models.CharField(max_length=40, help_text="E.g. 'organizations', 'persons', '%'.")
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statistics"
-    )
-    verification = models.CharField(
-        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
-    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statistics")
+    verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
     note = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -348,16 +324,12 @@ class Revision(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=12, choices=RevisionKind.choices)
-    changes = models.JSONField(
-        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values."
-    )
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values.")
     reason = models.CharField(max_length=400, help_text="Why the change is made, in the submitter's words.")
     status = models.CharField(
         max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING, db_index=True
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

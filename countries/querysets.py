@@ -78,8 +78,10 @@ class CountryQuerySet(PublishableQuerySet):
             return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
         types = self.org_type_model().objects.published()
-        cells = self.org_type_model()._meta.get_field("assessments").related_model.objects.filter(
-            org_type__publication_status=PublicationStatus.PUBLISHED
+        cells = (
+            self.org_type_model()
+            ._meta.get_field("assessments")
+            .related_model.objects.filter(org_type__publication_status=PublicationStatus.PUBLISHED)
         )
         by_classification = {f"n_{choice}": count(types, classification=choice) for choice in self.classifications()}
         return self.annotate(
@@ -157,7 +159,8 @@ class LawQuerySet(PublishableQuerySet):
         decides it.
         """
         last_kind = (
-            model("LawEvent").objects.filter(
+            model("LawEvent")
+            .objects.filter(
                 law=OuterRef("pk"),
                 date__lte=day,
                 kind__in=LAW_EVENTS_STARTING_FORCE | LAW_EVENTS_ENDING_FORCE,
@@ -193,7 +196,8 @@ class LawQuerySet(PublishableQuerySet):
         day = day or timezone.localdate()
         statuses = self.statuses_on(day)
         changed = [
-            law for law in self.model.objects.filter(pk__in=list(statuses)).only("pk", "status")
+            law
+            for law in self.model.objects.filter(pk__in=list(statuses)).only("pk", "status")
             if law.status != statuses[law.pk]
         ]
         now = timezone.now()

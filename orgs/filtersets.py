@@ -3,7 +3,8 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, CodeListFilter, IdListFilter, StrictBooleanFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, StrictBooleanFilter
+from core.choices import Verification
 from countries.filtersets import country_filter
 from countries.models import Country, Law
 
@@ -16,6 +17,24 @@ FEATURES_MET_CHOICES = [(n, str(n)) for n in range(7)]
 
 def visible_laws(request):
     return Law.objects.visible_to(request.user) if request is not None else Law.objects.public()
+
+
+def sub_condition_code(value):
+    """A sub-condition's code from its short code (``D2``, any case) or its code."""
+    by_short = SubCondition.objects.filter(short_code__iexact=value).values_list("code", flat=True).first()
+    return by_short or value
+
+
+def sub_condition_filter(**kwargs):
+    """One or several sub-conditions, by short code (``D2``) or code (``democratic-governance``)."""
+    return CodeListFilter(
+        to_field_name="code", queryset=SubCondition.objects.all(), transform=sub_condition_code, **kwargs
+    )
+
+
+def law_filter(**kwargs):
+    """One or several laws by slug; a law the reader may not see is a 400 like an unknown one."""
+    return CodeListFilter(to_field_name="slug", queryset=visible_laws, **kwargs)
 
 
 class OrganizationTypeFilterSet(APIFilterSet):
@@ -35,7 +54,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         queryset=Family.objects.all(),
         help_text="One or several family slugs.",
     )
-    classification = django_filters.MultipleChoiceFilter(
+    classification = ChoiceListFilter(
         choices=ClassificationChoice.choices,
         method="filter_derived",
         help_text="sseoe, pho or outside: what the met findings establish (see settled).",
@@ -44,7 +63,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method="filter_derived",
         help_text="true: no cell not yet assessed could change the classification; false: provisional.",
     )
-    features_met = django_filters.MultipleChoiceFilter(
+    features_met = ChoiceListFilter(
         choices=FEATURES_MET_CHOICES, method="filter_derived", help_text="How many of the features are met."
     )
     feature = CodeListFilter(
@@ -53,24 +72,18 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method="filter_derived",
         help_text="Types meeting this feature (social, economic, democratic).",
     )
-    sub_condition = CodeListFilter(
-        to_field_name="code",
-        queryset=SubCondition.objects.all(),
+    sub_condition = sub_condition_filter(
         method="filter_derived",
-        help_text="Types meeting this sub-condition, by code (e.g. democratic-governance); with finding, types "
-        "whose cell for it has that finding.",
+        help_text="Types meeting this sub-condition, by short code or code (D2 or democratic-governance); with "
+        "finding, types whose cell for it has that finding.",
     )
-    finding = django_filters.MultipleChoiceFilter(
+    finding = ChoiceListFilter(
         choices=Finding.choices,
         method="filter_derived",
         help_text="Types with a cell of this finding (met, not_stipulated, not_assessed); with sub_condition, "
         "that sub-condition's cell.",
     )
-    law = IdListFilter(
-        queryset=visible_laws,
-        method="filter_law",
-        help_text="Types resting on this law (id), as legal basis or reference.",
-    )
+    law = law_filter(method="filter_law", help_text="Types resting on this law (slug), as legal basis or reference.")
     legally_institutionalized = StrictBooleanFilter(help_text="true for types with a legal form of their own.")
     as_of = django_filters.DateFilter(
         method="filter_as_of",
@@ -220,3 +233,102 @@ class ClassificationFilterSet(APIFilterSet):
     def filter_as_of(self, queryset, name, value):
         # Read by the view, which classifies the types as of that day.
         return queryset
+
+
+def visible_org_types(request):
+    return (
+        OrganizationType.objects.visible_to(request.user) if request is not None else OrganizationType.objects.public()
+    )
+
+
+class AssessmentFilterSet(APIFilterSet):
+    """
+    The cells of the evidence. ``finding`` is that of the day asked (``as_of``, today
+    without it); ``law`` and ``verification`` keep the cells with at least one reference
+    on that law, or of that verification level.
+    """
+
+    search_fields = ("org_type__name", "org_type__local_name", "note")
+
+    country = country_filter("org_type__country__code")
+    org_type = CodeListFilter(
+        field_name="org_type__slug",
+        to_field_name="slug",
+        queryset=visible_org_types,
+        help_text="One or several organization type slugs.",
+    )
+    family = CodeListFilter(
+        field_name="org_type__family__slug",
+        to_field_name="slug",
+        queryset=Family.objects.all(),
+        help_text="One or several family slugs (e.g. cooperative).",
+    )
+    feature = CodeListFilter(
+        field_name="sub_condition__feature__code",
+        to_field_name="code",
+        queryset=Feature.objects.all(),
+        help_text="One or several feature codes (social, economic, democratic).",
+    )
+    sub_condition = sub_condition_filter(
+        field_name="sub_condition__code",
+        help_text="One or several sub-conditions, by short code or code: D2 or democratic-governance.",
+    )
+    finding = ChoiceListFilter(
+        choices=Finding.choices,
+        method="filter_nothing",
+        help_text="met, not_stipulated or not_assessed, on the day asked (as_of).",
+    )
+    law = law_filter(method="filter_law", help_text="Cells with a reference on this law (slug).")
+    verification = ChoiceListFilter(
+        choices=Verification.choices, method="filter_verification", help_text="Cells with a reference of this level."
+    )
+    as_of = django_filters.DateFilter(
+        method="filter_nothing",
+        help_text="Time travel (YYYY-MM-DD): the cells of the types that existed that day, with that day's findings.",
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Cells changed at or after this ISO 8601 datetime, or whose references were (the change feed).",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "country",
+            "org_type",
+            "family",
+            "feature",
+            "sub_condition",
+            "finding",
+            "law",
+            "verification",
+            "as_of",
+        ]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied in filter_queryset (finding), or by the view (as_of)
+
+    def filter_law(self, queryset, name, value):
+        return queryset.filter(pk__in=Reference.objects.filter(law__in=value).values("assessment"))
+
+    def filter_verification(self, queryset, name, value):
+        return queryset.filter(pk__in=Reference.objects.filter(verification__in=value).values("assessment"))
+
+    def filter_updated_since(self, queryset, name, value):
+        changed = Q(updated_at__gte=value) | Q(
+            pk__in=Reference.objects.filter(updated_at__gte=value).values("assessment")
+        )
+        removed = Reference.history.filter(history_type="-", history_date__gte=value).values("assessment_id")
+        return queryset.filter(changed | Q(pk__in=removed))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        findings = self.form.cleaned_data.get("finding")
+        if not findings:
+            return queryset
+        day = self.form.cleaned_data.get("as_of")
+        if day is None:
+            return queryset.filter(finding__in=findings)  # stored: today's
+        rows = list(queryset.order_by().values_list("pk", "org_type_id", "sub_condition_id"))
+        landscapes = OrganizationType.objects.filter(pk__in={t for _, t, _ in rows}).landscape_on(day)
+        return queryset.filter(pk__in=[pk for pk, t, s in rows if landscapes[t].cells[s].finding in findings])

@@ -139,9 +139,7 @@ class OrganizationType(PublishableModel):
     )
     curator_note = models.TextField(blank=True, help_text=CURATOR_NOTE_HELP)
     laws = models.ManyToManyField("countries.Law", through="LegalBasis", related_name="org_types", blank=True)
-    sub_conditions = models.ManyToManyField(
-        SubCondition, through="Assessment", related_name="org_types", blank=True
-    )
+    sub_conditions = models.ManyToManyField(SubCondition, through="Assessment", related_name="org_types", blank=True)
     classification = models.CharField(
         max_length=8,
         choices=ClassificationChoice.choices,
@@ -325,9 +323,7 @@ class Reference(TimeStampedModel):
     source = models.ForeignKey(
         "countries.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="references"
     )
-    verification = models.CharField(
-        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
-    )
+    verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
 
     history = HistoricalRecords()
     objects = ReferenceQuerySet.as_manager()
@@ -345,9 +341,7 @@ class Reference(TimeStampedModel):
                 "stipulates the opposite; a met reference says neither.",
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_until__isnull=True)
-                | Q(valid_until__gt=F("valid_from")),
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
                 name="reference_period_in_order",
                 violation_error_message="The period's end must come after its start.",
             ),
@@ -479,9 +473,7 @@ class Suggestion(models.Model):
     status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW)
     created_at = models.DateTimeField(auto_now_add=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     review_note = models.TextField(blank=True)
 
     class Meta:

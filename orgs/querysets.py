@@ -110,6 +110,7 @@ class TypeLandscape:
     result: rule.Classification
     laws: set[int]  # legal bases' laws and references' laws that count that day
     law_ids_shown: set[int] = field(default_factory=set)  # those a public reader may be told of
+    law_keys: dict[int, str] = field(default_factory=dict)  # the slugs of ``laws``, for links
 
     def findings(self, method):
         """``{sub-condition code: finding}`` in the method's order."""
@@ -383,14 +384,14 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
 
 
 def laws_on(day, law_ids):
-    """``{law id: (in force on day, published with its country)}``: one query."""
+    """``{law id: (in force on day, published with its country, slug)}``: one query."""
     published = PublicationStatus.PUBLISHED
     return {
-        pk: (force in LAW_EVENTS_STARTING_FORCE, status == published and country_status == published)
-        for pk, force, status, country_status in Law.objects.filter(pk__in=law_ids)
+        pk: (force in LAW_EVENTS_STARTING_FORCE, status == published and country_status == published, slug)
+        for pk, force, status, country_status, slug in Law.objects.filter(pk__in=law_ids)
         .with_force_on(day)
         .order_by()
-        .values_list("pk", "force_kind", "publication_status", "country__publication_status")
+        .values_list("pk", "force_kind", "publication_status", "country__publication_status", "slug")
     }
 
 
@@ -422,7 +423,8 @@ def assemble(type_ids, references, bases, laws, method, day):
             cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
         result = rule.classify(((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features)
         shown = {law_id for law_id in counted_laws[type_id] if laws[law_id][1]}
-        landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown)
+        keys = {law_id: laws[law_id][2] for law_id in counted_laws[type_id]}
+        landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown, keys)
     return landscapes
 
 

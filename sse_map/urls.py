@@ -9,11 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from core.api.exceptions import not_found
+from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
 from ops.health import healthz, readyz
-from orgs.api.views import ClassificationViewSet
+from orgs.api.views import AssessmentViewSet, ClassificationViewSet
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
@@ -25,6 +26,7 @@ api_router.register("org-types", curated.OrganizationTypeViewSet, basename="org-
 api_router.register("families", curated.FamilyViewSet, basename="family")
 api_router.register("features", curated.FeatureViewSet, basename="feature")
 api_router.register("sub-conditions", curated.SubConditionViewSet, basename="sub-condition")
+api_router.register("assessments", AssessmentViewSet, basename="assessment")
 api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
 
@@ -32,6 +34,8 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The first edition looked laws up by id: a permanent redirect to the law's slug.
+    re_path(r"^laws/(?P<pk>[0-9]+)/\Z", law_by_id, name="law-by-id"),
     *api_router.urls,
 ]
 

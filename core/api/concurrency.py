@@ -26,13 +26,14 @@ class PreconditionFailed(APIException):
 
 
 def requested_etags(header):
-    """The entity tags listed in an ``If-Match`` header (weak prefixes dropped)."""
+    """
+    The entity tags listed in an ``If-Match`` header, for the strong comparison RFC 9110
+    (section 13.1.1) asks of it: a weak tag (``W/"..."``) never matches, so it is dropped.
+    """
     tags = []
     for part in header.split(","):
         tag = part.strip()
-        if tag.startswith("W/"):
-            tag = tag[2:]
-        if tag:
+        if tag and not tag.startswith("W/"):
             tags.append(tag)
     return tags
 

@@ -70,6 +70,21 @@ class IdListFilter(CodeListFilter):
     item_schema = {"type": "integer"}
 
 
+class ChoiceListField(filter_fields.MultipleChoiceField):
+    """Choices as repeated parameters or comma-separated lists (``?status=in_force,amended``)."""
+
+    def clean(self, value):
+        if value:
+            value = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+        return super().clean(value)
+
+
+class ChoiceListFilter(django_filters.MultipleChoiceFilter):
+    """One or several of a vocabulary's values, repeated or comma-separated; any other value is a 400."""
+
+    field_class = ChoiceListField
+
+
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """``true``/``false`` (or ``1``/``0``); anything else is a 400 rather than ignored."""
 
@@ -81,7 +96,32 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
 
 
 class StrictOrderingFilter(drf_filters.OrderingFilter):
-    """``ordering=`` on the view's ``ordering_fields``; an unknown field is a 400, not ignored."""
+    """
+    ``ordering=`` on the view's ``ordering_fields``, public field names (``country``, not
+    ``country__code``); the view's ``ordering_sources`` maps a public name to the columns it
+    sorts by. A comma list sorts by several; an unknown field is a 400, not ignored.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        sources = getattr(view, "ordering_sources", {})
+        out = []
+        for term in ordering:
+            descending, name = term.startswith("-"), term.lstrip("-")
+            for column in sources.get(name, (name,)):
+                out.append(f"-{column}" if descending else column)
+        return out
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        names = [name for name in getattr(view, "ordering_fields", ())]
+        for parameter in parameters:
+            parameter["description"] = (
+                "Sort by these fields, comma-separated, `-` for descending: " + ", ".join(names) + "."
+            )
+        return parameters
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = super().remove_invalid_fields(queryset, fields, view, request)
@@ -109,6 +149,7 @@ def search_index_operation(indexes):
     for each ``(model name, index name, fields)`` of ``indexes``, on
     PostgreSQL only (other databases search without an index).
     """
+
     def build(apps, schema_editor):
         for model_name, index_name, fields in indexes:
             yield apps.get_model(model_name), GinIndex(search_vector(fields), name=index_name)

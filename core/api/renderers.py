@@ -6,9 +6,15 @@ countries, JSON-LD (schema.org) for laws and organization types.
 import csv
 import io
 
+from geojson_rewind import rewind
 from rest_framework import renderers
 
 from core.safe_cells import neutralise
+
+
+def is_link(value):
+    """A related record as the API shows it: ``{"key", "url"}``."""
+    return isinstance(value, dict) and set(value) == {"key", "url"}
 
 
 def _cell(value):
@@ -16,23 +22,36 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+    if is_link(value):
+        return value["key"]
     if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
+        # Keys and codes ([-\w]+, never a space): one space between them, unambiguous.
+        return " ".join(_cell(v) for v in value)
     return str(value)
+
+
+def is_table_of_its_own(value):
+    """A list of records (events, cells, references): a table of its own in the data package, not a cell."""
+    return isinstance(value, list) and any(isinstance(v, dict) and not is_link(v) for v in value)
+
+
+# Marks a column holding lists of records: left out of the file (``write_csv``).
+TABLE_OF_ITS_OWN = object()
 
 
 def flatten(item, prefix=""):
     """
-    One CSV row from a serialized object: nested objects as ``a.b`` columns,
-    lists joined by '; ', objects inside lists as ``key=value, ...``.
+    One flat CSV row from a serialized object: a related record as its key, nested
+    objects as ``a.b`` columns, a list of keys or codes space-separated; lists of records
+    are left out (each is a table of its own: see docs/api.md, "Downloads").
     """
     row = {}
     for key, value in item.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not is_link(value):
             row.update(flatten(value, f"{name}."))
+        elif is_table_of_its_own(value):
+            row[name] = TABLE_OF_ITS_OWN
         else:
             # Text a spreadsheet would run as a formula gets an apostrophe (core/safe_cells.py).
             row[name] = neutralise(_cell(value))
@@ -51,14 +70,19 @@ def rows_of(data):
 def write_csv(rows, out, header=None):
     """
     Write flattened ``rows`` to ``out``. Without a ``header`` one is made from
-    the rows and written first; the header is returned for the next chunk.
+    the rows (without the columns holding lists of records) and written first;
+    the header is returned for the next chunk.
     """
     flat = [flatten(row) for row in rows]
     writer_header = header
     if writer_header is None:
+        nested = {key for row in flat for key, value in row.items() if value is TABLE_OF_ITS_OWN}
         writer_header = []
         for row in flat:
-            writer_header.extend(key for key in row if key not in writer_header)
+            writer_header.extend(key for key in row if key not in writer_header and key not in nested)
+    for row in flat:
+        for key in [key for key, value in row.items() if value is TABLE_OF_ITS_OWN]:
+            del row[key]
     writer = csv.DictWriter(out, fieldnames=writer_header, extrasaction="ignore", lineterminator="\r\n")
     if header is None:
         writer.writeheader()
@@ -80,15 +104,21 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class GeoJSONRenderer(renderers.JSONRenderer):
-    """A FeatureCollection (or one Feature): ``geometry`` from each object, the rest as properties."""
+    """
+    A FeatureCollection (or one Feature): ``geometry`` from each object, the rest as
+    properties. Rings are rewound by geojson-rewind (RFC 7946, section 3.1.6).
+    """
 
     media_type = "application/geo+json"
     format = "geojson"
 
     @staticmethod
     def feature(item):
+        """One Feature; its polygons wound as RFC 7946 asks (outer rings counter-clockwise, holes clockwise)."""
         properties = dict(item)
         geometry = properties.pop("geometry", None)
+        if geometry:
+            geometry = rewind(geometry)
         return {"type": "Feature", "id": properties.get("code"), "geometry": geometry, "properties": properties}
 
     def render(self, data, accepted_media_type=None, renderer_context=None):

@@ -1,7 +1,10 @@
 """The OpenAPI schema generator: says truthfully which operations need no credentials."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import permissions
+
+from .serializers import LINK_SCHEMA
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -21,25 +24,43 @@ class AutoSchema(SpectacularAutoSchema):
         return auths
 
 
-# Errors every operation may answer, always as JSON (``APIViewSetMixin.finalize_response``).
+# Errors every operation may answer, always as problem details (core/api/exceptions.py).
 ERROR_STATUSES = {
-    "400": "A parameter or field is invalid; the body names it.",
+    "400": "A parameter or field is invalid; ``errors`` names it.",
     "404": "No such record (or page), or not visible to you.",
+    "405": "The endpoint does not take this method; see Allow.",
     "406": "The Accept header asks for a format the API does not offer.",
-    "429": "Too many requests; see Retry-After.",
+    "414": "The query string is too long.",
+    "429": "Too many requests; see Retry-After and RateLimit.",
+    "500": "Something went wrong on our side (logged).",
 }
 WRITE_ERROR_STATUSES = {
     "401": "Credentials are needed for writes.",
     "403": "Your account lacks the permission for this write.",
     "409": "The record is in a state that forbids this change, or others depend on it.",
+    "412": "If-Match does not match the record's current ETag: it changed since you read it.",
+    "413": "The request body is too large.",
 }
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "What went wrong: ``detail`` for the request as a whole, or the names of the "
-    "offending parameters or fields with their messages.",
+    "description": "RFC 9457 problem details. ``errors`` names each invalid parameter or field with its messages.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["type", "title", "status", "detail"],
     "additionalProperties": True,
 }
 
+
+HELD_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "revision": {"type": "integer"}},
+    "required": ["detail", "revision"],
+}
 
 # The other formats reshape the JSON body (core/api/renderers.py), so they get their own schema.
 FORMAT_SCHEMAS = {
@@ -63,8 +84,8 @@ def document_errors(result, generator, request, public):
     Postprocessing hook: every operation documents its JSON error answers, and
     the CSV, GeoJSON and JSON-LD bodies their own shapes.
     """
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = ERROR_SCHEMA
+    error = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     for methods in result.get("paths", {}).values():
         for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
@@ -78,4 +99,20 @@ def document_errors(result, generator, request, public):
                 statuses.update(WRITE_ERROR_STATUSES)
             for code, description in statuses.items():
                 responses.setdefault(code, {"description": description, **error})
+            if method.upper() in ("PUT", "PATCH") and "202" not in responses:
+                responses["202"] = {
+                    "description": "Held for review: the published record changes once an editor approves.",
+                    "content": {"application/json": {"schema": HELD_SCHEMA}},
+                }
     return result
+
+
+class LinkFieldExtension(OpenApiSerializerFieldExtension):
+    """A related record reads as ``{key, url}`` and is written as its key."""
+
+    target_class = "core.api.serializers.LinkField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "description": "The related record's key."}
+        return LINK_SCHEMA

@@ -171,3 +171,71 @@ class PlannedListSerializer(serializers.ListSerializer):
 
     def before_rows(self, items):
         """A hook run once with the whole list before any row is serialized (e.g. to read related rows)."""
+
+
+# Related records ----------------------------------------------------------------
+
+LINK_SCHEMA = {
+    "type": "object",
+    "description": "A related record: its public key and its API URL.",
+    "properties": {"key": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    "required": ["key", "url"],
+}
+
+
+def absolute_url(request, path):
+    """``request.build_absolute_uri(path)`` for a plain path, the scheme and host worked out once per request."""
+    if request is None:
+        return path
+    if not _PLAIN_PATH.fullmatch(path):
+        return request.build_absolute_uri(path)
+    base = getattr(request, "_sse_map_base_url", None)
+    if base is None:
+        base = request.build_absolute_uri("/")[:-1]
+        request._sse_map_base_url = base
+    return base + path
+
+
+def link(request, view_name, kwarg, key):
+    """A related record as the API shows it: ``{"key": ..., "url": ...}`` (None without a key)."""
+    if key is None or key == "":
+        return None
+    return {"key": str(key), "url": absolute_url(request, object_path(view_name, kwarg, key))}
+
+
+class LinkField(serializers.SlugRelatedField):
+    """
+    A related record by its public key: read as ``{"key", "url"}``, written as the key
+    (or the same object: its ``key`` is read).
+    """
+
+    def __init__(self, view_name, slug_field, lookup_url_kwarg=None, **kwargs):
+        self.view_name = view_name
+        self.lookup_url_kwarg = lookup_url_kwarg or slug_field
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def to_representation(self, obj):
+        return link(self.context.get("request"), self.view_name, self.lookup_url_kwarg, getattr(obj, self.slug_field))
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("key")
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def get_choices(self, cutoff=None):
+        # The browsable API's form: keys, not the objects' representations (unhashable dicts).
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {getattr(item, self.slug_field): str(item) for item in queryset}
+
+
+class KeyField(serializers.CharField):
+    """The record's public key (slug or code), the one its URL is made of."""
+
+    def __init__(self, source, **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)

@@ -4,6 +4,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from core.client import client_address
 
+POLICY = "anon"
+
 
 class AnonReadThrottle(AnonRateThrottle):
     """
@@ -14,6 +16,7 @@ class AnonReadThrottle(AnonRateThrottle):
     to 1,000 entries at the default) and costs two cache round trips on every request,
     cached API hits included (docs/performance.md). A fixed window lets a client make up to
     twice the rate across a window's boundary; the limit stays the same over any window.
+    What it counted is left on the request for the ``RateLimit`` headers (``ratelimit_headers``).
     """
 
     def get_rate(self):
@@ -39,7 +42,24 @@ class AnonReadThrottle(AnonRateThrottle):
             count = self.cache.incr(key)
         except ValueError:  # the window's first request (the key does not exist yet)
             count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+        remaining = max(self.num_requests - count, 0)
+        getattr(request, "_request", request)._ratelimit = (self.num_requests, self.duration, remaining, self.wait())
         return count <= self.num_requests
 
     def wait(self):
         return max(1, int(self.window_end - self.now) + 1)
+
+
+def ratelimit_headers(request):
+    """
+    The IETF ``RateLimit-Policy`` and ``RateLimit`` fields (draft-ietf-httpapi-ratelimit-headers):
+    the quota and window, what is left and the seconds until it is renewed; ``{}`` when unthrottled.
+    """
+    counted = getattr(getattr(request, "_request", request), "_ratelimit", None)
+    if counted is None:
+        return {}
+    quota, window, remaining, reset = counted
+    return {
+        "RateLimit-Policy": f'"{POLICY}";q={quota};w={window}',
+        "RateLimit": f'"{POLICY}";r={remaining};t={reset}',
+    }

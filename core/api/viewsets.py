@@ -19,12 +19,35 @@ from core.querysets import can_see_drafts
 from .citation import cite_as
 from .concurrency import IfMatchMixin, content_etag
 from .renderers import write_csv
+from .throttling import ratelimit_headers
 
 # Parameters every endpoint understands besides its filters.
-COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all"}
+COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all", "fields"}
 STREAM_CHUNK = 500
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no"}
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Only these fields of each record, comma-separated (e.g. `fields=key,name,classification`).",
+)
+
+
+def include_parameter(names):
+    return OpenApiParameter(
+        "include",
+        {"type": "array", "items": {"type": "string", "enum": sorted(names)}},
+        style="form",
+        explode=False,
+        description="Embed these related records, comma-separated: " + ", ".join(sorted(names)) + ".",
+    )
+
+
+def comma_list(request, name):
+    """The comma-separated (or repeated) values of a parameter, as a set."""
+    return {part.strip() for value in request.query_params.getlist(name) for part in value.split(",") if part.strip()}
+
 
 ALL_PARAMETER = OpenApiParameter(
     "all",
@@ -86,7 +109,53 @@ class APIViewSetMixin:
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)
+        if self.optional_fields():
+            allowed.add("include")
         return allowed
+
+    # Fields: fields= and include= ---------------------------------------------
+
+    def optional_fields(self):
+        """The related records a reader may embed with ``include=`` (the serializer's ``Meta.optional_fields``)."""
+        serializer_class = self.get_serializer_class()
+        return set(getattr(getattr(serializer_class, "Meta", None), "optional_fields", ()))
+
+    def included(self):
+        """What ``include=`` asks to embed; an unknown name is a 400 naming the ones there are."""
+        optional = self.optional_fields()
+        asked = comma_list(self.request, "include") if optional else set()
+        unknown = sorted(asked - optional)
+        if unknown:
+            raise ValidationError(
+                {"include": [f"Unknown: {', '.join(unknown)}; this endpoint embeds: {', '.join(sorted(optional))}."]}
+            )
+        return asked
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if getattr(self, "request", None) is not None and self.get_serializer_class() is type(
+            getattr(serializer, "child", serializer)
+        ):
+            self.select_fields(getattr(serializer, "child", serializer))
+        return serializer
+
+    def select_fields(self, serializer):
+        """
+        Leave out the optional fields not asked for with ``include=`` (on every method, so the ETag
+        If-Match compares is that of a plain GET) and, on reads, the fields ``fields=`` does not name.
+        """
+        optional = self.optional_fields()
+        include = self.included()
+        wanted = comma_list(self.request, "fields") if self.request.method in ("GET", "HEAD") else set()
+        names = list(serializer.fields)
+        unknown = sorted(wanted - set(names) - (optional - include))
+        if unknown:
+            raise ValidationError(
+                {"fields": [f"Unknown field(s) {', '.join(unknown)}; this endpoint has: {', '.join(names)}."]}
+            )
+        for name in names:
+            if (name in optional and name not in include) or (wanted and name not in wanted):
+                serializer.fields.pop(name)
 
     def initial(self, request, *args, **kwargs):
         self.check_query_size(request)
@@ -104,16 +173,15 @@ class APIViewSetMixin:
                 raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
 
     def check_query_size(self, request):
-        """A query string over SSE_MAP_API_MAX_QUERY_STRING bytes, or with too many fields, is a JSON 400."""
-        limit = settings.SSE_MAP_API_MAX_QUERY_STRING
+        """
+        A query string with too many fields is a 400 (one over SSE_MAP_API_MAX_QUERY_STRING
+        bytes never gets here: ``ProblemDetailsMiddleware`` answers 414).
+        """
         problem = None
-        if len(request.META.get("QUERY_STRING", "")) > limit:
-            problem = f"The query string is over the {limit}-byte limit."
-        else:
-            try:
-                request.query_params  # noqa: B018 - parsing it is the check
-            except TooManyFieldsSent:
-                problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        try:
+            request.query_params  # noqa: B018 - parsing it is the check
+        except TooManyFieldsSent:
+            problem = f"Too many parameters (more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
         if problem:
             # Answer in JSON without parsing the parameters again for ?format=.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
@@ -156,7 +224,7 @@ class APIViewSetMixin:
             raise ValidationError({"all": ["Only applies with format=csv; JSON is paged."]})
         return True
 
-    @extend_schema(parameters=[ALL_PARAMETER])
+    @extend_schema(parameters=[ALL_PARAMETER, FIELDS_PARAMETER])
     def list(self, request, *args, **kwargs):
         if self.wants_all_rows():
             return self.stream_csv()
@@ -187,8 +255,15 @@ class APIViewSetMixin:
             if request.accepted_renderer.format not in ("json", "api"):
                 request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in ratelimit_headers(request).items():
+            response[header] = value
         if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
             response = self.conditional(request, response)
+        elif request.method in ("POST", "PUT", "PATCH") and response.status_code in (200, 201):
+            # The ETag a GET of the record now answers: send it back in If-Match on the next edit.
+            response["ETag"] = content_etag(
+                JSONRenderer().render(response.data, "application/json", self.get_renderer_context())
+            )
         return response
 
     def conditional(self, request, response):
@@ -204,7 +279,9 @@ class APIViewSetMixin:
 
 
 class ReadOnlyViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    pass
+    @extend_schema(parameters=[FIELDS_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 class WritesMixin(IfMatchMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin):

@@ -22,7 +22,7 @@ from orgs.models import Family, Feature, OrganizationType, SubCondition
 # API name of each model, and the field its URL is looked up by.
 TRACKED = {
     "country": (Country, "code"),
-    "law": (Law, "id"),
+    "law": (Law, "slug"),
     "statistic": (Statistic, "slug"),
     "source": (Source, "slug"),
     "org-type": (OrganizationType, "slug"),
@@ -73,7 +73,7 @@ def deletions(user, *, since=None, models=None):
 
 class DeletionSerializer(serializers.Serializer):
     model = serializers.ChoiceField(choices=list(TRACKED), help_text="The endpoint the record was listed under.")
-    key = serializers.CharField(help_text="Its lookup key in that endpoint's URL (code, id or slug).")
+    key = serializers.CharField(help_text="Its lookup key in that endpoint's URL (code or slug).")
     action = serializers.ChoiceField(
         choices=["deleted", "withdrawn"], help_text="Deleted, or withdrawn from publication."
     )

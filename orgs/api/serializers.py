@@ -10,48 +10,72 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import CiteAsField, FullCleanMixin, ObjectURLField, PlannedListSerializer
-from countries.api.serializers import law_shown
+from core.api.serializers import (
+    LINK_SCHEMA,
+    CiteAsField,
+    FullCleanMixin,
+    KeyField,
+    LinkField,
+    ObjectURLField,
+    PlannedListSerializer,
+    link,
+)
+from countries.api.serializers import law_link, law_shown
 from countries.models import Country
 from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
-from orgs.models import Assessment, Family, Feature, OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from orgs.querysets import Method, landscape_of
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:family-detail", lookup_field="slug")
+    key = KeyField(source="slug")
 
     class Meta:
         model = Family
-        fields = ["url", "slug", "name", "description", "order", "created_at", "updated_at"]
+        fields = ["url", "key", "slug", "name", "description", "order", "created_at", "updated_at"]
 
 
 class SubConditionSerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
-    feature = serializers.SlugRelatedField(slug_field="code", queryset=Feature.objects.all())
+    key = KeyField(source="code")
+    feature = LinkField("api:feature-detail", "code", queryset=Feature.objects.all())
 
     class Meta:
         model = SubCondition
-        fields = ["url", "code", "short_code", "feature", "name", "description", "order", "created_at", "updated_at"]
+        fields = [
+            "url",
+            "key",
+            "code",
+            "short_code",
+            "feature",
+            "name",
+            "description",
+            "order",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class FeatureSubConditionSerializer(serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:sub-condition-detail", lookup_field="code")
+    key = KeyField(source="code")
 
     class Meta:
         model = SubCondition
-        fields = ["url", "code", "short_code", "name"]
+        fields = ["url", "key", "code", "short_code", "name"]
 
 
 class FeatureSerializer(FullCleanMixin, serializers.ModelSerializer):
     url = ObjectURLField(view_name="api:feature-detail", lookup_field="code")
+    key = KeyField(source="code")
     sub_conditions = FeatureSubConditionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Feature
-        fields = ["url", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
+        fields = ["url", "key", "code", "name", "description", "order", "sub_conditions", "created_at", "updated_at"]
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
@@ -59,7 +83,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
 
     law = serializers.SerializerMethodField()
     law_title = serializers.SerializerMethodField()
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = LinkField("api:source-detail", "slug", read_only=True)
     counts = serializers.SerializerMethodField(help_text="Whether it counts on the day asked (its law in force then).")
 
     class Meta:
@@ -69,9 +93,9 @@ class ReferenceSerializer(serializers.ModelSerializer):
             "translation", "note", "valid_from", "valid_until", "verification", "source", "counts", "updated_at",
         ]  # fmt: skip
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    @extend_schema_field({**LINK_SCHEMA, "nullable": True})
     def get_law(self, row):
-        return row.law_id if law_shown(self.context, row.law) else None
+        return law_link(self.context, row.law)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_law_title(self, row):
@@ -85,9 +109,9 @@ class ReferenceSerializer(serializers.ModelSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     """One cell on the day asked: its finding (from the references that count that day), its note, its references."""
 
-    sub_condition = serializers.CharField(source="sub_condition.code", read_only=True)
+    sub_condition = LinkField("api:sub-condition-detail", "code", read_only=True)
     short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
-    feature = serializers.CharField(source="sub_condition.feature.code", read_only=True)
+    feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
     finding = serializers.SerializerMethodField()
     not_stipulated_kind = serializers.SerializerMethodField()
     references = serializers.SerializerMethodField()
@@ -115,6 +139,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return ReferenceSerializer(cell.references.all(), many=True, context=self.context).data
 
 
+class LegalBasisSerializer(serializers.ModelSerializer):
+    law = LinkField("api:law-detail", "slug", read_only=True)
+    law_title = serializers.CharField(source="law.title", read_only=True)
+
+    class Meta:
+        model = LegalBasis
+        fields = ["law", "law_title", "provision", "note"]
+
+
 class OrganizationTypeListSerializer(PlannedListSerializer):
     """
     Serializes a page of types with their landscape read for the whole page at once as
@@ -134,8 +167,9 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     """
 
     url = ObjectURLField(view_name="api:org-type-detail", lookup_field="slug")
-    country = serializers.SlugRelatedField(slug_field="code", queryset=Country.objects.all())
-    family = serializers.SlugRelatedField(slug_field="slug", queryset=Family.objects.all())
+    key = KeyField(source="slug")
+    country = LinkField("api:country-detail", "code", queryset=Country.objects.all())
+    family = LinkField("api:family-detail", "slug", queryset=Family.objects.all())
     classification = serializers.SerializerMethodField()
     settled = serializers.SerializerMethodField()
     classification_range = serializers.SerializerMethodField()
@@ -143,16 +177,20 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
     findings = serializers.SerializerMethodField()
     sub_conditions = serializers.SerializerMethodField()
     laws = serializers.SerializerMethodField()
+    assessments = serializers.SerializerMethodField()
+    legal_bases = serializers.SerializerMethodField()
 
     class Meta:
         model = OrganizationType
         list_serializer_class = OrganizationTypeListSerializer
         read_only_fields = ["publication_status"]
         fields = [
-            "url", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
+            "url", "key", "slug", "name", "local_name", "country", "family", "legally_institutionalized",
             "classification", "settled", "classification_range", "features_met", "findings", "sub_conditions",
-            "laws", "publication_status", "last_verified", "created_at", "updated_at",
+            "laws", "publication_status", "last_verified", "created_at", "updated_at", "assessments", "legal_bases",
         ]  # fmt: skip
+        # Embedded only when asked for: ``?include=assessments,legal_bases``.
+        optional_fields = ["assessments", "legal_bases"]
 
     # The landscape, computed once per page (or per object) --------------------
 
@@ -207,11 +245,31 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         """Codes of the sub-conditions met, in the method's order."""
         return self.landscape(obj).met_codes(self.method())
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    @extend_schema_field({"type": "array", "items": LINK_SCHEMA})
     def get_laws(self, obj):
-        """Ids of the laws the type rests on that day: its legal bases and its references' laws in force."""
+        """The laws the type rests on that day: its legal bases and its references' laws in force, by key."""
         landscape = self.landscape(obj)
-        return sorted(landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown)
+        ids = landscape.laws if self.context.get("drafts_of_laws_visible") else landscape.law_ids_shown
+        keys = landscape.law_keys
+        request = self.context.get("request")
+        return [link(request, "api:law-detail", "slug", slug) for slug in sorted(keys[pk] for pk in ids)]
+
+    def cell_context(self, obj):
+        landscape = self.landscape(obj)
+        counting = {pk for cell in landscape.cells.values() for pk in cell.references}
+        return {**self.context, "_landscape": landscape, "_counting_references": counting}
+
+    @extend_schema_field(AssessmentSerializer(many=True))
+    def get_assessments(self, obj):
+        """The six cells, in the method's order, each with its references (``counts``: whether it counts that day)."""
+        cells = sorted(obj.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
+        return AssessmentSerializer(cells, many=True, context=self.cell_context(obj)).data
+
+    @extend_schema_field(LegalBasisSerializer(many=True))
+    def get_legal_bases(self, obj):
+        """The laws (and provisions) the type is constituted under; a law the reader may not see is left out."""
+        bases = [basis for basis in obj.legal_bases.all() if law_shown(self.context, basis.law)]
+        return LegalBasisSerializer(bases, many=True, context=self.context).data
 
     @staticmethod
     def jsonld(item):
@@ -227,9 +285,9 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
             "name": item["name"],
             "alternateName": item["local_name"] or None,
             "description": item.get("description") or None,
-            "areaServed": {"@type": "Country", "identifier": item["country"]},
+            "areaServed": {"@type": "Country", "identifier": item["country"]["key"]},
             "additionalProperty": [
-                prop("family", item["family"]),
+                prop("family", item["family"]["key"]),
                 prop("classification", item["classification"]),
                 prop("settled", item["settled"]),
                 prop("classification_range", item["classification_range"]),
@@ -243,23 +301,12 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
 
 class OrganizationTypeDetailSerializer(OrganizationTypeSerializer):
-    assessments = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
     cite_as = CiteAsField()
 
     class Meta(OrganizationTypeSerializer.Meta):
-        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "assessments", "explanation", "cite_as"]
-
-    def cell_context(self, obj):
-        landscape = self.landscape(obj)
-        counting = {pk for cell in landscape.cells.values() for pk in cell.references}
-        return {**self.context, "_landscape": landscape, "_counting_references": counting}
-
-    @extend_schema_field(AssessmentSerializer(many=True))
-    def get_assessments(self, obj):
-        """The six cells, in the method's order, each with its references (``counts``: whether it counts that day)."""
-        cells = sorted(obj.assessments.all(), key=lambda c: (c.sub_condition.feature.order, c.sub_condition.order))
-        return AssessmentSerializer(cells, many=True, context=self.cell_context(obj)).data
+        fields = [*OrganizationTypeSerializer.Meta.fields, "description", "explanation", "cite_as"]
+        optional_fields = ["legal_bases"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, obj):
@@ -327,3 +374,98 @@ class ClassificationSerializer(serializers.ModelSerializer):
     @extend_schema_field(FamilyCountsSerializer(many=True))
     def get_families(self, country):
         return self._row(country)["families"]
+
+
+class CellReferenceSerializer(ReferenceSerializer):
+    """A reference as the ``assessments/`` endpoint shows it (``counts`` on the day asked)."""
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_counts(self, row):
+        landscape = self.context.get("_landscapes", {}).get(row.assessment.org_type_id)
+        if landscape is None:
+            return False
+        return row.pk in landscape.cells[row.assessment.sub_condition_id].references
+
+
+class CellListSerializer(serializers.ListSerializer):
+    """Reads the landscape of every type on the page at once (``landscape_on``), then the rows."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.child.read_landscapes(items)
+        return super().to_representation(items)
+
+
+class CellSerializer(serializers.ModelSerializer):
+    """
+    One cell of the evidence (a type x a sub-condition) on the day asked: its finding
+    (met, not stipulated, not yet assessed), the type, country and family it belongs to,
+    and the references (law, provision, quoted wording) it rests on.
+    """
+
+    url = serializers.SerializerMethodField()
+    key = serializers.SerializerMethodField()
+    org_type = LinkField("api:org-type-detail", "slug", read_only=True)
+    org_type_name = serializers.CharField(source="org_type.name", read_only=True)
+    country = LinkField("api:country-detail", "code", source="org_type.country", read_only=True)
+    family = LinkField("api:family-detail", "slug", source="org_type.family", read_only=True)
+    sub_condition = LinkField("api:sub-condition-detail", "code", read_only=True)
+    short_code = serializers.CharField(source="sub_condition.short_code", read_only=True)
+    feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
+    finding = serializers.SerializerMethodField()
+    not_stipulated_kind = serializers.SerializerMethodField()
+    references = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        list_serializer_class = CellListSerializer
+        fields = [
+            "url", "key", "org_type", "org_type_name", "country", "family", "sub_condition", "short_code", "feature",
+            "finding", "not_stipulated_kind", "note", "references", "updated_at",
+        ]  # fmt: skip
+
+    def read_landscapes(self, cells):
+        """The landscape on the day asked of the cells' types not read yet (three queries)."""
+        known = self.context.setdefault("_landscapes", {})
+        wanted = {cell.org_type_id for cell in cells} - set(known)
+        if wanted:
+            if "_method" not in self.context:
+                self.context["_method"] = Method.read()
+            known.update(
+                OrganizationType.objects.filter(pk__in=wanted).landscape_on(
+                    self.context.get("as_of"), self.context["_method"]
+                )
+            )
+
+    def to_representation(self, instance):
+        self.read_landscapes([instance])
+        return super().to_representation(instance)
+
+    @staticmethod
+    def cell_key(cell):
+        return f"{cell.org_type.slug}.{cell.sub_condition.short_code}"
+
+    @extend_schema_field(serializers.CharField())
+    def get_key(self, cell):
+        """The type's slug and the sub-condition's short code: ``ph-cooperative.D2``."""
+        return self.cell_key(cell)
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, cell):
+        request = self.context.get("request")
+        return link(request, "api:assessment-detail", "key", self.cell_key(cell))["url"]
+
+    def _cell(self, cell):
+        return self.context["_landscapes"][cell.org_type_id].cells[cell.sub_condition_id]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Finding.choices))
+    def get_finding(self, cell):
+        return self._cell(cell).finding
+
+    @extend_schema_field(serializers.ChoiceField(choices=NotStipulatedKind.choices, allow_blank=True))
+    def get_not_stipulated_kind(self, cell):
+        return self._cell(cell).not_stipulated_kind
+
+    @extend_schema_field(CellReferenceSerializer(many=True))
+    def get_references(self, cell):
+        return CellReferenceSerializer(cell.references.all(), many=True, context=self.context).data

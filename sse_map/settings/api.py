@@ -52,6 +52,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # fields= may leave any field out of a response, so none is promised.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     # Every operation documents its JSON error answers (400, 404, 406, 429; 401/403/409 on writes).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -79,8 +81,8 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After", "RateLimit", "RateLimit-Policy"]
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-type", "if-none-match", "if-modified-since"]
 
-# The longest API query string accepted (bytes); longer is a JSON 400 before any parsing.
+# The longest API query string accepted (bytes); longer is a 414 problem before any parsing.
 SSE_MAP_API_MAX_QUERY_STRING = env.int("SSE_MAP_API_MAX_QUERY_STRING", default=4096)

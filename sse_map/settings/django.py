@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # /healthz answers here: the process is up, whatever the database or the cache (ops/health.py).
     "ops.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/, every 4xx and 5xx as RFC 9457 problem details, whoever answered it (core/api/).
+    "core.api.middleware.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Today's landscape: the first request of a new day refreshes what a passing law event changed.
     "orgs.landscape.CurrentLandscapeMiddleware",

@@ -22,9 +22,7 @@ ALLOWED_HOSTS = env.list(
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured(
-            "SSE_MAP_ENV=production needs SECRET_KEY: a random value of 32 characters or more."
-        )
+        raise ImproperlyConfigured("SSE_MAP_ENV=production needs SECRET_KEY: a random value of 32 characters or more.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("SSE_MAP_ENV=production needs ALLOWED_HOSTS (comma-separated).")
     if DEBUG:

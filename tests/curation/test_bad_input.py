@@ -343,7 +343,7 @@ def test_an_api_write_with_wrong_types_is_a_400_naming_the_fields(editor_api, un
 def test_an_api_edit_closing_a_loop_of_amendments_is_a_400(editor_api, unchanged):
     """PATCHing the 1947 act to amend the 2014 law that amends it is refused naming the loop."""
     old, new = Law.objects.get(slug="coop-act-1947"), Law.objects.get(slug="sse-law-2014")
-    response = editor_api.patch(f"{API}laws/{old.pk}/", {"amends": [new.pk]}, format="json")
+    response = editor_api.patch(f"{API}laws/{old.slug}/", {"amends": [new.pk]}, format="json")
     assert response.status_code == 400, response.content
     assert "loop of amendments" in " ".join(response.json()["amends"])
 

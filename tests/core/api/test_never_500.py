@@ -41,7 +41,7 @@ def test_hostile_values_answer_200_or_400(anon, some_data, prefix):
             response = anon.get(f"{API}{prefix}/", {name: value})
             assert response.status_code in (200, 400, 404), (name, value, response.status_code)
             if response.status_code != 200:
-                assert response["Content-Type"].startswith("application/json"), (name, value)
+                assert response["Content-Type"].startswith("application/problem+json"), (name, value)
 
 
 @pytest.mark.parametrize(

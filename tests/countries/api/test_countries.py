@@ -5,7 +5,7 @@ import json
 import pytest
 
 from core.choices import PublicationStatus
-from tests.api_helpers import API, keys, results
+from tests.api_helpers import API, errors, keys, results
 from tests.factories import CountryFactory, OrganizationTypeFactory, give_evidence
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_filters(anon, countries, query, expected):
 
 def test_region_must_be_known(anon, countries):
     """An unknown region answers 400 naming ``region``."""
-    assert "region" in anon.get(f"{API}countries/?region=europe").json()
+    assert "region" in errors(anon.get(f"{API}countries/?region=europe"))
 
 
 def test_geojson_feature_collection(anon, countries):
@@ -97,3 +97,21 @@ def test_draft_country_hidden(anon, viewer, countries):
     assert "JP" in keys(viewer.get(f"{API}countries/"), "code")
     ph = viewer.get(f"{API}countries/ph/").json()
     assert ph["org_type_counts"]["total"] == 3, "the viewer also counts the draft type"
+
+
+def signed_area(ring):
+    """Twice the signed area of a ring: positive when counter-clockwise."""
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False))
+
+
+def test_geojson_rings_follow_rfc_7946(anon, countries):
+    """A boundary stored clockwise is served with outer rings counter-clockwise and holes clockwise."""
+    clockwise = [[120, 5], [120, 19], [126, 19], [126, 5], [120, 5]]
+    hole_ccw = [[121, 6], [125, 6], [125, 8], [121, 8], [121, 6]]
+    countries["ph"].boundary = {"type": "MultiPolygon", "coordinates": [[clockwise, hole_ccw], [clockwise]]}
+    countries["ph"].save()
+    body = json.loads(anon.get(f"{API}countries/ph/?format=geojson").content)
+    polygons = body["geometry"]["coordinates"]
+    assert [signed_area(polygon[0]) > 0 for polygon in polygons] == [True, True]
+    assert signed_area(polygons[0][1]) < 0
+    assert sorted(map(tuple, polygons[1][0])) == sorted(map(tuple, clockwise)), "the same points, reordered"

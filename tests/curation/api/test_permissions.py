@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from countries.models import Law
 from orgs.models import OrganizationType
-from tests.api_helpers import API
+from tests.api_helpers import API, errors
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, give_evidence
 from tests.fixtures.api import token_client, user_with
 
@@ -31,9 +31,9 @@ def test_anonymous_writes_answer_401(anon):
     country = CountryFactory(code="KR")
     law = LawFactory(country=country)
     assert anon.post(f"{API}laws/", new_law(country), format="json").status_code == 401
-    assert anon.put(f"{API}laws/{law.pk}/", new_law(country), format="json").status_code == 401
-    assert anon.patch(f"{API}laws/{law.pk}/", {"title": "X"}, format="json").status_code == 401
-    response = anon.delete(f"{API}laws/{law.pk}/")
+    assert anon.put(f"{API}laws/{law.slug}/", new_law(country), format="json").status_code == 401
+    assert anon.patch(f"{API}laws/{law.slug}/", {"title": "X"}, format="json").status_code == 401
+    response = anon.delete(f"{API}laws/{law.slug}/")
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
     assert Law.objects.filter(pk=law.pk, title=law.title).exists() and Law.objects.count() == 1
 
@@ -53,10 +53,10 @@ def test_token_with_permission_creates_updates_and_deletes(editor):
     assert created.status_code == 201, created.content
     law = Law.objects.get(slug="kr-new-act")
     assert law.country == country and law.publication_status == "draft"
-    assert editor.patch(f"{API}laws/{law.pk}/", {"citation": "Act No. 1"}, format="json").status_code == 200
+    assert editor.patch(f"{API}laws/{law.slug}/", {"citation": "Act No. 1"}, format="json").status_code == 200
     law.refresh_from_db()
     assert law.citation == "Act No. 1"
-    assert editor.delete(f"{API}laws/{law.pk}/").status_code == 204
+    assert editor.delete(f"{API}laws/{law.slug}/").status_code == 204
     assert not Law.objects.filter(pk=law.pk).exists()
 
 
@@ -65,12 +65,12 @@ def test_writes_are_validated_by_the_model_rules(editor):
     country = CountryFactory(code="KR")
     bill = {**new_law(country), "kind": "bill", "enacted_on": "2020-01-01"}
     response = editor.post(f"{API}laws/", bill, format="json")
-    assert response.status_code == 400 and "enacted_on" in response.json()
+    assert response.status_code == 400 and "enacted_on" in errors(response)
     response = editor.post(f"{API}laws/", {**new_law(country), "country": "QQ"}, format="json")
-    assert response.status_code == 400 and "country" in response.json()
+    assert response.status_code == 400 and "country" in errors(response)
     law = LawFactory(country=country)
-    response = editor.patch(f"{API}laws/{law.pk}/", {"amends": [law.pk]}, format="json")
-    assert response.status_code == 400 and "amends" in response.json()
+    response = editor.patch(f"{API}laws/{law.slug}/", {"amends": [law.pk]}, format="json")
+    assert response.status_code == 400 and "amends" in errors(response)
     assert not Law.objects.filter(slug="kr-new-act").exists()
 
 
@@ -167,14 +167,14 @@ def test_writes_follow_the_review_workflow(editor):
 
     published = LawFactory(country=country, title="Approved title")
     response = editor.patch(
-        f"{API}laws/{published.pk}/", {"title": "Proposed title"}, format="json", HTTP_X_CHANGE_REASON="Typo"
+        f"{API}laws/{published.slug}/", {"title": "Proposed title"}, format="json", HTTP_X_CHANGE_REASON="Typo"
     )
     assert response.status_code == 202
     published.refresh_from_db()
     assert published.title == "Approved title"
     revision = Revision.objects.get(pk=response.json()["revision"])
     assert revision.changes == {"title": "Proposed title"} and revision.reason == "Typo"
-    again = editor.patch(f"{API}laws/{published.pk}/", {"title": "Another"}, format="json")
+    again = editor.patch(f"{API}laws/{published.slug}/", {"title": "Another"}, format="json")
     assert again.status_code == 409 and "waiting for review" in again.json()["detail"]
-    invalid = editor.patch(f"{API}laws/{published.pk}/", {"kind": "bill"}, format="json")
-    assert invalid.status_code == 400 and "enacted_on" in invalid.json()
+    invalid = editor.patch(f"{API}laws/{published.slug}/", {"kind": "bill"}, format="json")
+    assert invalid.status_code == 400 and "enacted_on" in errors(invalid)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.api.serializers import object_path
 from core.choices import PublicationStatus
 from orgs.models import LegalBasis, OrganizationType
-from tests.api_helpers import API, results
+from tests.api_helpers import API, link_keys, results
 from tests.factories import LawFactory, give_evidence
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def test_a_draft_law_is_named_in_lists_only_to_readers_who_may_see_it(anon, view
     url = f"{API}org-types/?country=KR&page_size=100"
     public_row = next(row for row in results(anon.get(url)) if row["slug"] == org_type.slug)
     viewer_row = next(row for row in results(viewer.get(url)) if row["slug"] == org_type.slug)
-    assert law.pk not in public_row["laws"]
-    assert law.pk in viewer_row["laws"]
+    assert law.slug not in link_keys(public_row["laws"])
+    assert law.slug in link_keys(viewer_row["laws"])
     # The evidence still counts for everyone: its sub-condition is met.
     assert "public-interest" in public_row["sub_conditions"] == viewer_row["sub_conditions"]
 
@@ -68,7 +68,7 @@ def test_a_list_page_reads_its_evidence_in_a_fixed_number_of_queries(anon, full_
         ("api:org-type-detail", "slug", ["kr-social-cooperative", "a_b-c", "x"]),
         ("api:country-detail", "code", ["KR", "PH"]),
         # "1" is also in "/api/v1/": the first id cannot make the template; later ones can.
-        ("api:law-detail", "pk", ["1", "12", "345"]),
+        ("api:law-detail", "slug", ["1", "12", "345"]),
     ],
 )
 def test_object_path_equals_reverse(view_name, kwarg, values):

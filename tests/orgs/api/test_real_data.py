@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from countries.models import Law
-from tests.api_helpers import API, keys, results
+from tests.api_helpers import API, keys, link_keys, results
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_indonesian_cooperatives_2013_versus_2015(anon, full_dataset):
 
 def counting_laws(body):
     """The laws of the references that count on the day asked."""
-    return {ref["law"] for cell in body["assessments"] for ref in cell["references"] if ref["counts"]}
+    return {link_keys(ref["law"]) for cell in body["assessments"] for ref in cell["references"] if ref["counts"]}
 
 
 def test_today_is_the_default_for_every_type_and_law(anon, full_dataset):
