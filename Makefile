@@ -91,7 +91,7 @@ bench-nginx: setup
 bench-import: setup
 	$(BIN)/python bench/import_bench.py
 
-# --- Backups (issue 8): pg_dump/pg_restore on PostgreSQL, the dataset export on SQLite.
+# --- Backups (issues 8, 18): django-dbbackup, gzip, the last BACKUP_KEEP kept (pg_dump / the SQLite file).
 # `make restore` restores the latest backup in BACKUP_DIR (or BACKUP=path) after asking.
 .PHONY: backup restore
 backup: setup

@@ -21,7 +21,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, Error, connections
 
 from caching.version import lsn_of
 
@@ -75,7 +75,7 @@ class ReplicaState:
         self.replayed = -1
         try:
             connections[REPLICA].close()
-        except DatabaseError:
+        except Error:
             pass
 
     def has_replayed(self, needed) -> bool:
@@ -128,9 +128,7 @@ class ReplicaMiddleware:
 
     def process_exception(self, request, exception):
         """A read that failed on the replica (it stopped mid-request) is answered again from the primary."""
-        if not getattr(request, "read_from_replica", False) or not isinstance(exception, DatabaseError):
-            return None
-        if not replica_broken():
+        if not getattr(request, "read_from_replica", False) or not isinstance(exception, Error):
             return None
         STATE.mark_down(exception)
         request.read_from_replica = False
@@ -143,16 +141,3 @@ class ReplicaMiddleware:
             return response
         finally:
             _use_replica.reset(token)
-
-
-def replica_broken() -> bool:
-    connection = connections[REPLICA]
-    if connection.connection is None:
-        return True
-    try:
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return False
-    except DatabaseError:
-        return True

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "nested_admin",
     "health_check",
     "django_guid",
+    "dbbackup",
     # Ours, from the bottom layer up (docs/architecture.md)
     "caching",
     "core",
@@ -169,7 +170,8 @@ DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
     "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
-    "EXPOSE_HEADER": True,
+    # Exposed to browsers by CORS_EXPOSE_HEADERS (settings/api.py); django-guid would replace that list.
+    "EXPOSE_HEADER": False,
 }
 LOGGING = {
     "version": 1,

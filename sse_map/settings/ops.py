@@ -1,9 +1,20 @@
 """Backups (`make backup` / `make restore`, into a git-ignored folder) and optional error reporting."""
 
-from .django import DJANGO_GUID
+from .django import DJANGO_GUID, STORAGES
 from .environment import BASE_DIR, ENVIRONMENT, env
 
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+# django-dbbackup: into BACKUP_DIR, gzip-compressed, the last BACKUP_KEEP kept (ops/backup.py).
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR)},
+}
+DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=14)
+DBBACKUP_FILENAME_TEMPLATE = "sse_map-{datetime}.{extension}"
+DBBACKUP_DATE_FORMAT = "%Y%m%d-%H%M%S-%f"
+# pg_restore --clean --if-exists --single-transaction (the connector's defaults), without owners
+# or privileges so a backup restores into a database of another name or owner.
+DBBACKUP_CONNECTORS = {"default": {"RESTORE_SUFFIX": "--no-owner --no-privileges", "DUMP_SUFFIX": "--no-owner"}}
 
 # Error reporting: off unless SENTRY_DSN is set. No personal data is sent (no cookies, no
 # user's address); each event carries the request id of the logs (django-guid's integration).

@@ -12,8 +12,10 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def manage(database_url, *args):
+def manage(database_url, *args, backup_dir=None):
     env = {**os.environ, "DATABASE_URL": database_url}
+    if backup_dir:
+        env["BACKUP_DIR"] = str(backup_dir)
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -48,24 +50,37 @@ def databases_pair(tmp_path):
         yield [f"sqlite:///{tmp_path / 'source.sqlite3'}", f"sqlite:///{tmp_path / 'target.sqlite3'}"]
 
 
+COUNT_PEOPLE_AND_HISTORY = (
+    "from django.contrib.auth.models import User; from django.apps import apps; "
+    "print(sorted(User.objects.values_list('username', 'password', 'is_staff')), "
+    "sum(m.objects.count() for m in apps.get_models() if m.__name__.startswith('Historical')))"
+)
+
+
 def test_restore_into_an_empty_database_gives_an_identical_export(databases_pair, tmp_path):
-    """The full dataset is backed up (pg_dump or the dataset export), restored into an empty database
-    (pg_restore or import_dataset), and both databases export the same bytes."""
+    """The whole database is backed up (django-dbbackup, gzip), restored into an empty database, and
+    both export the same bytes and hold the same users (passwords included) and history."""
     source, target = databases_pair
+    folder = tmp_path / "backups"
     manage(source, "migrate", "--noinput", "-v0")
     manage(source, "load_dataset", "-v0")
-    out = manage(source, "backup", "--dir", str(tmp_path / "backups"))
-    backups = list((tmp_path / "backups").glob("sse_map-*"))
+    manage(source, "shell", "-c", "from django.contrib.auth.models import User; "
+           "User.objects.create_user('analyst', password='a-long-password-1', is_staff=True)")
+    out = manage(source, "backup", backup_dir=folder)
+    backups = list(folder.glob("sse_map-*.gz"))
     assert len(backups) == 1 and str(backups[0]) in out
-    assert backups[0].suffix == (".dump" if "postgres" in source else ".json")
+    assert backups[0].name.endswith(".psql.bin.gz" if "postgres" in source else ".sqlite3.gz")
 
-    manage(target, "restore", str(backups[0]), "--noinput")
+    manage(target, "restore", str(backups[0]), "--noinput", backup_dir=folder)
 
     manage(source, "export_dataset", str(tmp_path / "original.json"))
     manage(target, "export_dataset", str(tmp_path / "restored.json"))
     original = (tmp_path / "original.json").read_bytes()
     assert original == (tmp_path / "restored.json").read_bytes()
     assert original.count(b'"slug"') > 100  # the whole shipped dataset, not an empty export
+    people = manage(source, "shell", "-c", COUNT_PEOPLE_AND_HISTORY)
+    assert "analyst" in people and int(people.split()[-1]) > 100
+    assert manage(target, "shell", "-c", COUNT_PEOPLE_AND_HISTORY) == people
 
 
 def test_restore_names_a_missing_or_wrong_file(tmp_path):
@@ -73,17 +88,17 @@ def test_restore_names_a_missing_or_wrong_file(tmp_path):
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url}
     missing = subprocess.run(
-        [sys.executable, "manage.py", "restore", str(tmp_path / "nope.json"), "--noinput"],
+        [sys.executable, "manage.py", "restore", str(tmp_path / "nope.sqlite3.gz"), "--noinput"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert missing.returncode == 1 and "Nothing was restored. No such backup file" in missing.stderr
-    dump = tmp_path / "sse_map-x.dump"
+    dump = tmp_path / "sse_map-x.psql.bin.gz"
     dump.write_bytes(b"PGDMP")
     wrong = subprocess.run(
         [sys.executable, "manage.py", "restore", str(dump), "--noinput"],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
-    assert wrong.returncode == 1 and "is not a dataset backup (.json)" in wrong.stderr
+    assert wrong.returncode == 1 and "is not a sqlite backup (*.sqlite3.gz)" in wrong.stderr
 
 
 def test_backups_folder_is_git_ignored():

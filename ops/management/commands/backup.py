@@ -1,18 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.backup import BackupError, engine, make_backup
+from ops.backup import BackupError, backup_dir, engine, make_backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database into BACKUP_DIR: pg_dump on PostgreSQL, the whole-dataset export on SQLite."
+    help = (
+        "Back up the database into BACKUP_DIR (django-dbbackup, gzip): pg_dump on PostgreSQL, "
+        "the whole database file on SQLite."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--dir", help="Folder to write into (default: settings.BACKUP_DIR).")
-
-    def handle(self, *args, dir=None, **options):
+    def handle(self, *args, **options):
         try:
-            path = make_backup(dir)
+            path = make_backup()
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         size = path.stat().st_size
-        self.stdout.write(self.style.SUCCESS(f"Backed up ({engine()}) to {path} ({size:,} bytes)."))
+        self.stdout.write(self.style.SUCCESS(f"Backed up ({engine()}) to {path} ({size:,} bytes) in {backup_dir()}."))

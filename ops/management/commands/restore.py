@@ -5,8 +5,8 @@ from ops.backup import BackupError, engine, latest_backup, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup made by 'backup' (default: the latest in BACKUP_DIR). On PostgreSQL the "
-        "database is replaced by the dump; on SQLite the dataset file is imported (rows are added or updated)."
+        "Restore a backup made by 'backup' (default: the latest in BACKUP_DIR): the database is "
+        "replaced by the backup (pg_restore on PostgreSQL, the database file on SQLite)."
     )
 
     def add_arguments(self, parser):
