@@ -107,19 +107,19 @@ def test_deletions_are_tombstones(anon, viewer):
     published = LawFactory(country=country)
     draft = LawFactory(country=country, publication_status=PublicationStatus.DRAFT)
     type_ = OrganizationTypeFactory(slug="gone-type", country=country)
-    published_id, draft_id = published.pk, draft.pk
+    published_key, draft_key = published.slug, draft.slug
     published.delete()
     draft.delete()
     type_.delete()
 
     tombstones = results(anon.get(f"{API}deletions/"))
     assert {(t["model"], t["key"], t["action"]) for t in tombstones} == {
-        ("law", str(published_id), "deleted"),
+        ("law", published_key, "deleted"),
         ("org-type", "gone-type", "deleted"),
     }
     assert all(t["deleted_at"] for t in tombstones)
     seen_by_viewer = {(t["model"], t["key"]) for t in results(viewer.get(f"{API}deletions/"))}
-    assert ("law", str(draft_id)) in seen_by_viewer
+    assert ("law", draft_key) in seen_by_viewer
 
     assert [t["key"] for t in results(anon.get(f"{API}deletions/?model=org-type"))] == ["gone-type"]
     future = (timezone.now() + datetime.timedelta(hours=1)).isoformat()

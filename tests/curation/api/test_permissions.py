@@ -69,7 +69,7 @@ def test_writes_are_validated_by_the_model_rules(editor):
     response = editor.post(f"{API}laws/", {**new_law(country), "country": "QQ"}, format="json")
     assert response.status_code == 400 and "country" in errors(response)
     law = LawFactory(country=country)
-    response = editor.patch(f"{API}laws/{law.slug}/", {"amends": [law.pk]}, format="json")
+    response = editor.patch(f"{API}laws/{law.slug}/", {"amends": [law.slug]}, format="json")
     assert response.status_code == 400 and "amends" in errors(response)
     assert not Law.objects.filter(slug="kr-new-act").exists()
 
