@@ -57,6 +57,12 @@ def share(part, whole):
     return round(100 * part / whole) if whole else None
 
 
+def chosen_indicator(request):
+    """The map's indicator from ``?indicator=`` (the map's state is in its URL); the first by default."""
+    wanted = request.GET.get("indicator")
+    return wanted if wanted in MAP_INDICATOR_KEYS else MAP_INDICATOR_KEYS[0]
+
+
 def indicator_values(country):
     """The map's indicator values of a country annotated ``with_landscape_counts``."""
     return {
@@ -133,7 +139,7 @@ class HomeView(TemplateView):
                 "cells_assessed": sum(c.n_cells_assessed for c in countries),
             },
             indicators=MAP_INDICATORS,
-            indicator=self.request.GET.get("indicator") if self.request.GET.get("indicator") in MAP_INDICATOR_KEYS else MAP_INDICATOR_KEYS[0],
+            indicator=chosen_indicator(self.request),
             cell_types=HOME_CELL_TYPES,
             phase_two=Country.objects.filter(phase=ResearchPhase.TWO).exclude(
                 publication_status=PublicationStatus.PUBLISHED
@@ -591,7 +597,8 @@ class FamilyDetailView(DetailView):
         context["by_country"] = list(by_country.items())
         context["features"] = list(Feature.objects.all())
         context["others"] = Country.objects.published().exclude(pk__in=[c.pk for c in by_country])
-        context["data_links"] = [(_("The family's types (CSV)"), download_url("org-types", "csv", family=self.object.slug))]
+        types_csv = download_url("org-types", "csv", family=self.object.slug)
+        context["data_links"] = [(_("The family's types (CSV)"), types_csv)]
         context["citation"] = citation(self.request, self.object.name)
         return context
 
