@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup data lint check-data clean vendor
+.PHONY: run test setup data lint check-data clean vendor messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,11 @@ $(BOUNDARIES): $(ASSETS)
 
 vendor: $(ASSETS) $(BOUNDARIES)
 
-setup: $(VENV)/.installed vendor
+# The interface's translations: locale/*/LC_MESSAGES/django.po compiled to .mo (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+setup: $(VENV)/.installed vendor messages
 
 data: setup
 	$(MANAGE) migrate --noinput
