@@ -8,7 +8,9 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+  // Yellow to green: the lowest class never reads as the sea; "no data" is grey.
+  var PALETTE = ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"];
+  var NO_DATA = "#bdbdbd";
   var mapElement = document.getElementById("map");
   var select = document.getElementById("map-indicator");
   var legend = document.getElementById("map-legend");
@@ -85,8 +87,10 @@
       }
       mapElement.hidden = false;
       var titles = {};
+      var units = {};
       data.indicators.forEach(function (indicator) {
         titles[indicator.key] = indicator.title;
+        units[indicator.key] = indicator.unit || "";
       });
       var map = L.map(mapElement, {
         attributionControl: false,
@@ -124,11 +128,13 @@
         var bounds = steps(max);
         layer.eachLayer(function (shape) {
           var p = shape.feature.properties;
-          var value = p[key] || 0;
-          shape.setStyle({ fillColor: colourFor(value, bounds) });
+          var value = p[key];
+          var missing = value === null || value === undefined;
+          shape.setStyle({ fillColor: missing ? NO_DATA : colourFor(value, bounds) });
           var element = shape.getElement();
           if (element) {
-            element.setAttribute("aria-label", p.name + ": " + value + " " + titles[key].toLowerCase());
+            var shown = missing ? mapElement.getAttribute("data-no-data") : value + units[key];
+            element.setAttribute("aria-label", p.name + ": " + titles[key] + ", " + shown);
           }
         });
         renderLegend(titles[key], bounds);
@@ -148,7 +154,13 @@
           }
         });
       });
-      select.addEventListener("change", paint);
+      // The indicator is in the URL (?indicator=), so a shared link shows the same map.
+      select.addEventListener("change", function () {
+        var url = new URL(window.location.href);
+        url.searchParams.set("indicator", select.value);
+        window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+        paint();
+      });
       paint();
     })
     .catch(function (error) {
