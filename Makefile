@@ -23,6 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # with `npm ci`; the files the site serves are copied into the git-ignored static/vendor/,
 # and the Natural Earth boundaries are converted to GeoJSON (.build/) for import_boundaries.
 ASSETS := static/vendor/.installed
+FONTS := noto-sans noto-sans-kr noto-sans-jp noto-sans-sc noto-sans-thai noto-sans-khmer
 BOUNDARIES := .build/natural-earth/countries-50m.geojson
 
 $(ASSETS): package.json package-lock.json
@@ -34,6 +35,17 @@ $(ASSETS): package.json package-lock.json
 	mkdir -p static/vendor/natural-earth
 	node node_modules/topojson-client/bin/topo2geo \
 	  land=static/vendor/natural-earth/land-110m.geojson < node_modules/world-atlas/land-110m.json
+	# Noto fonts (Fontsource, SIL OFL): weight 400 of each script the site shows (Latin, Cyrillic and
+	# Vietnamese; Korean, Japanese, Simplified Chinese; Thai, Khmer), one stylesheet; the browser
+	# fetches only the unicode-range pieces a page uses.
+	mkdir -p static/vendor/fonts/files
+	for font in $(FONTS); do \
+	  cp node_modules/@fontsource/$$font/files/*-400-normal.woff2 node_modules/@fontsource/$$font/files/*-400-normal.woff \
+	    static/vendor/fonts/files/ && cat node_modules/@fontsource/$$font/400.css >> static/vendor/fonts/fonts.css; \
+	done
+	cp node_modules/@fontsource/noto-sans/files/*-700-normal.woff2 node_modules/@fontsource/noto-sans/files/*-700-normal.woff \
+	  static/vendor/fonts/files/ && cat node_modules/@fontsource/noto-sans/700.css >> static/vendor/fonts/fonts.css
+	cp node_modules/@fontsource/noto-sans/LICENSE static/vendor/fonts/LICENSE
 	touch $@
 
 $(BOUNDARIES): $(ASSETS)

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 from django_ratelimit.decorators import ratelimit
@@ -199,6 +201,36 @@ def statistic_series(statistics):
     return series
 
 
+def parse_day(raw):
+    """(a date, '') from YYYY-MM-DD, (None, a message naming what was wrong) otherwise; (None, '') when empty."""
+    if not raw:
+        return None, ""
+    try:
+        return datetime.date.fromisoformat(raw), ""
+    except ValueError:
+        return None, _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2015-06-30.") % {"value": raw[:20]}
+
+
+def as_they_stood(org_types, day):
+    """The types with their cells' findings and classification as they stood on ``day`` (in memory only)."""
+    landscapes = org_types.landscape_on(day)
+    listed = list(org_types.for_listing())
+    for org_type in listed:
+        landscape = landscapes[org_type.pk]
+        org_type.classification = landscape.result.classification
+        org_type.settled = landscape.result.settled
+        for cell in org_type.assessments.all():
+            cell.finding = landscape.cells[cell.sub_condition_id].finding
+    return listed
+
+
+def counted(country, org_types):
+    """The country with its classification counts taken from ``org_types`` (for a day other than today)."""
+    for choice in ClassificationChoice:
+        setattr(country, f"n_{choice.value}", sum(1 for t in org_types if t.classification == choice.value))
+    return country
+
+
 class CountryDetailView(DetailView):
     """
     A country today, or on the day of ``?as_of=YYYY-MM-DD`` (its types and their classification
@@ -225,7 +257,12 @@ class CountryDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         country = self.object
         laws = list(Law.objects.public().filter(country=country).with_timeline())
-        org_types = list(OrganizationType.objects.public().filter(country=country).for_listing())
+        org_types = OrganizationType.objects.public().filter(country=country)
+        as_of, as_of_error = parse_day(self.request.GET.get("as_of", ""))
+        if as_of:
+            org_types = as_they_stood(org_types.existing_on(as_of), as_of)
+        else:
+            org_types = list(org_types.for_listing())
         statistics = list(Statistic.objects.public().filter(country=country).select_related("source", "org_type"))
         sources = {s.pk: s for s in country.narrative_sources.all()}
         for law in laws:
@@ -250,7 +287,10 @@ class CountryDetailView(DetailView):
             statistics=statistics,
             series=statistic_series(statistics),
             sources=sorted(sources.values(), key=lambda s: (s.title, s.pk)),
-            bar=classification_bar(country),
+            bar=classification_bar(counted(country, org_types) if as_of else country),
+            as_of=as_of,
+            as_of_error=as_of_error,
+            today=datetime.date.today(),
             challenges=challenges.concerning(country.code),
             data_links=[
                 (_("Organization types"), download_url("org-types", "csv", country=country.code)),
@@ -699,4 +739,38 @@ class SuggestionThanksView(TemplateView):
         back = self.request.GET.get("from", "")
         # Only a path on this site, never an open redirect elsewhere.
         context["back"] = back if back.startswith("/") and not back.startswith("//") else ""
+        return context
+
+
+# Embeds: the only pages another site may show in a frame -----------------------------
+
+FRAMEABLE = csp_replace({"frame-ancestors": ["*"]})
+
+
+@method_decorator([xframe_options_exempt, FRAMEABLE], name="dispatch")
+class EmbedMapView(TemplateView):
+    """The map alone, coloured by ``?indicator=``, with its legend, table and a link back."""
+
+    template_name = "public/embed_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = list(Country.objects.published().with_landscape_counts())
+        context.update(countries=countries, indicators=MAP_INDICATORS, indicator=chosen_indicator(self.request))
+        return context
+
+
+@method_decorator([xframe_options_exempt, FRAMEABLE], name="dispatch")
+class EmbedCountryChartsView(DetailView):
+    """A country's charts alone (its classification bar and statistics series), for a frame."""
+
+    template_name = "public/embed_country.html"
+
+    def get_queryset(self):
+        return Country.objects.published().with_landscape_counts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statistics = Statistic.objects.public().filter(country=self.object).select_related("source", "org_type")
+        context.update(bar=classification_bar(self.object), series=statistic_series(list(statistics)))
         return context

@@ -18,6 +18,16 @@
     return;
   }
 
+  // In an embed the country opens in the whole window, not in the frame.
+  function go(url) {
+    var target = mapElement.getAttribute("data-target");
+    if (target) {
+      window.open(url, target);
+    } else {
+      window.location.href = url;
+    }
+  }
+
   function steps(max) {
     // Upper bounds of the classes: zero on its own, then up to four equal classes over 1..max.
     var bounds = [0];
@@ -109,7 +119,7 @@
         style: { weight: 1, color: "#1f2937", fillOpacity: 0.9 },
         onEachFeature: function (feature, shape) {
           shape.on("click", function () {
-            window.location.href = feature.properties.url;
+            go(feature.properties.url);
           });
           // A DOM node, not a string: Leaflet would parse a string as HTML.
           var label = document.createElement("span");
@@ -150,11 +160,14 @@
         element.setAttribute("data-country", shape.feature.id);
         element.addEventListener("keydown", function (event) {
           if (event.key === "Enter") {
-            window.location.href = shape.feature.properties.url;
+            go(shape.feature.properties.url);
           }
         });
       });
       // The indicator is in the URL (?indicator=), so a shared link shows the same map.
+      document.dispatchEvent(
+        new CustomEvent("sse:map-ready", { detail: { element: mapElement, indicator: select.value } })
+      );
       select.addEventListener("change", function () {
         var url = new URL(window.location.href);
         url.searchParams.set("indicator", select.value);

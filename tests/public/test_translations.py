@@ -14,7 +14,10 @@ from django.utils.translation import to_locale
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-TEMPLATES = sorted([ROOT / "templates" / "base.html", *(ROOT / "templates" / "public").rglob("*.html")])
+TEMPLATES = sorted(
+    [ROOT / "templates" / "base.html", ROOT / "templates" / "embed_base.html",
+     *(ROOT / "templates" / "public").rglob("*.html")]
+)  # fmt: skip
 # Words that are names, not interface text: the site's name, the classification's acronyms, formats.
 NOT_TEXT = {"SSE", "Map", "SSEOE", "PHO", "BibTeX", "RIS", "ILO", "CSV", "JSON", "GeoJSON", "nbsp"}
 
