@@ -89,6 +89,11 @@ clean:
 bench: setup
 	$(BIN)/python bench/run.py
 
+# Page weight per page type (bytes on the wire, requests) of a running server: BASE=http://host:port.
+.PHONY: bench-pages
+bench-pages: setup
+	$(BIN)/python bench/page_weight.py --base $(or $(BASE),http://$(HOST):$(PORT))
+
 # Import of 10,000-row files (org types, then their evidence) into a copy of the bench database.
 bench-import: setup
 	$(BIN)/python bench/import_bench.py

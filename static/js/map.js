@@ -51,7 +51,7 @@
     return PALETTE[Math.round((classOf(value, bounds) * (PALETTE.length - 1)) / Math.max(bounds.length - 1, 1))];
   }
 
-  function renderLegend(title, bounds) {
+  function renderLegend(title, bounds, unit) {
     legend.textContent = "";
     var heading = document.createElement("p");
     heading.className = "legend-title";
@@ -67,7 +67,7 @@
       swatch.setAttribute("aria-hidden", "true");
       swatch.style.backgroundColor = colourFor(upper, bounds);
       item.appendChild(swatch);
-      item.appendChild(document.createTextNode(lower === upper ? String(upper) : lower + "–" + upper));
+      item.appendChild(document.createTextNode((lower === upper ? String(upper) : lower + "–" + upper) + unit));
       list.appendChild(item);
       lower = upper + 1;
     });
@@ -147,7 +147,7 @@
             element.setAttribute("aria-label", p.name + ": " + titles[key] + ", " + shown);
           }
         });
-        renderLegend(titles[key], bounds);
+        renderLegend(titles[key], bounds, units[key]);
       }
 
       layer.eachLayer(function (shape) {
