@@ -19,7 +19,7 @@ TEMPLATES = sorted(
      *(ROOT / "templates" / "public").rglob("*.html")]
 )  # fmt: skip
 # Words that are names, not interface text: the site's name, the classification's acronyms, formats.
-NOT_TEXT = {"SSE", "Map", "SSEOE", "PHO", "BibTeX", "RIS", "ILO", "CSV", "JSON", "GeoJSON", "nbsp"}
+NOT_TEXT = {"SSE", "Map", "SSEOE", "PHO", "BibTeX", "RIS", "ILO", "CSV", "JSON", "GeoJSON", "SVG", "PNG", "nbsp"}
 
 
 def unmarked_text(path):
