@@ -7,9 +7,12 @@ Indonesian; embeds framed from another origin while every other page refuses; th
 compare's and search's state in their URLs; chart and map downloads complete.
 """
 
+import contextlib
 import csv
+import http.server
 import io
 import json
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,7 +62,12 @@ def site(live_server):
         "embed-map": reverse("countries:embed-map"),
         "embed-country": reverse("countries:embed-country", args=[stat_country]),
     }
-    return {"base": live_server.url, "pages": pages, "korea": korea}
+    return {
+        "base": live_server.url,
+        "pages": pages,
+        "n_countries": Country.objects.published().count(),
+        "country_urls": {c.code: c.get_absolute_url() for c in Country.objects.published()},
+    }
 
 
 @pytest.fixture
@@ -104,8 +112,7 @@ def fonts_used(page, selector):
     return {f["familyName"]: f["glyphCount"] for f in fonts}
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_page_type_switches_language_and_passes_axe(site, browser, viewport):
+def every_page_type_switches_language_and_passes_axe(site, browser, viewport):
     """On every page type: axe finds nothing in English; the switch leads to Korean, then Indonesian, translated."""
     page, problems = new_page(browser, viewport, site["base"])
     for name, path in site["pages"].items():
@@ -128,7 +135,7 @@ def test_every_page_type_switches_language_and_passes_axe(site, browser, viewpor
     assert problems == []
 
 
-def test_native_names_in_their_own_font_and_only_embeds_in_frames(site, browser):
+def native_names_in_their_own_font_and_only_embeds_in_frames(site, browser):
     """
     Korean, Japanese and Chinese names each in their Noto font (never the Korean font for
     Chinese), no fallback; then the embed in a frame of another origin, and other pages refusing.
@@ -136,7 +143,7 @@ def test_native_names_in_their_own_font_and_only_embeds_in_frames(site, browser)
     page, problems = new_page(browser, DESKTOP, site["base"])
     expected = {"KR": "Noto Sans KR", "JP": "Noto Sans JP", "CN": "Noto Sans SC"}
     for code, family in expected.items():
-        page.goto(site["base"] + Country.objects.get(code=code).get_absolute_url())
+        page.goto(site["base"] + site["country_urls"][code])
         page.evaluate("document.fonts.ready")
         used = fonts_used(page, "h1 .local")
         assert used and all(name.startswith(family) for name in used), (code, used)
@@ -160,21 +167,53 @@ FRAMER = """<!doctype html><html lang="en"><title>Another site</title>
 
 
 def embed_framed_and_page_refused(browser, site, other):
-    """The embed map draws inside a frame of http://other.example/; the page ``other`` shows Chromium's error."""
+    """The embed map draws inside a frame of another origin; the page ``other`` shows Chromium's error."""
     page = browser.new_context().new_page()
     html = FRAMER.format(base=site["base"], embed=site["pages"]["embed-map"], page=site["pages"][other])
-    page.route("http://other.example/", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
-    page.goto("http://other.example/")
-    page.wait_for_timeout(1500)
-    embed = page.frame_locator("#embed")
-    embed.locator("#map path[data-country='KR']").wait_for(timeout=10000)
-    assert embed.locator("#countries-table tbody tr").count() == Country.objects.published().count()
-    framed = next(f for f in page.frames if f.name == "" and f.url != page.url and "embed" not in f.url)
-    assert framed.url.startswith("chrome-error://"), (other, framed.url)
+    # Another origin: a second little web server on another port, serving only the framing page.
+    with other_origin(html) as framer:
+        page.goto(framer)
+        check_frames(page, other, site["n_countries"])
     page.context.close()
 
 
-def test_state_round_trips_through_urls_and_downloads_are_complete(site, browser):
+@contextlib.contextmanager
+def other_origin(html):
+    """An HTTP server on another port of the loopback (another origin) answering ``html`` to any GET."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+def check_frames(page, other, n_countries):
+    page.wait_for_timeout(1500)
+    embed = page.frame_locator("#embed")
+    embed.locator("#map path[data-country='KR']").wait_for(timeout=10000)
+    assert embed.locator("#countries-table tbody tr").count() == n_countries
+    # The other page refused to be framed: its frame holds Chromium's error page, not the page.
+    framed = page.locator("#page").element_handle().content_frame()
+    assert framed.url.startswith("chrome-error://") or framed.locator("#main").count() == 0, (other, framed.url)
+    assert framed.locator("nav[aria-label]").count() == 0, other
+
+
+def state_round_trips_through_urls_and_downloads_are_complete(site, browser):
     page, problems = new_page(browser, DESKTOP, site["base"])
     page.goto(site["base"] + "/?indicator=share_pho")
     page.locator("#map path[data-country='KR']").wait_for()
@@ -229,5 +268,17 @@ def test_state_round_trips_through_urls_and_downloads_are_complete(site, browser
     with page.expect_download() as download:
         page.locator("#map + .chart-tools [data-download='csv']").click()
     countries = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert len(countries) == Country.objects.published().count()
+    assert len(countries) == site["n_countries"]
     assert json.dumps(problems) == "[]"
+
+
+def test_the_site_in_chromium(site, browser):
+    """
+    One test over one load of the shipped dataset (loading it in a live-server test is slow):
+    every page type switching language with axe at desktop and phone sizes, the fonts, the
+    frames, the state in URLs and the downloads.
+    """
+    every_page_type_switches_language_and_passes_axe(site, browser, DESKTOP)
+    every_page_type_switches_language_and_passes_axe(site, browser, PHONE)
+    native_names_in_their_own_font_and_only_embeds_in_frames(site, browser)
+    state_round_trips_through_urls_and_downloads_are_complete(site, browser)
