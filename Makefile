@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup data lint check-data clean vendor
+.PHONY: run test setup data lint check-data clean vendor messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # with `npm ci`; the files the site serves are copied into the git-ignored static/vendor/,
 # and the Natural Earth boundaries are converted to GeoJSON (.build/) for import_boundaries.
 ASSETS := static/vendor/.installed
+FONTS := noto-sans noto-sans-kr noto-sans-jp noto-sans-sc noto-sans-thai noto-sans-khmer
 BOUNDARIES := .build/natural-earth/countries-50m.geojson
 
 $(ASSETS): package.json package-lock.json
@@ -34,6 +35,17 @@ $(ASSETS): package.json package-lock.json
 	mkdir -p static/vendor/natural-earth
 	node node_modules/topojson-client/bin/topo2geo \
 	  land=static/vendor/natural-earth/land-110m.geojson < node_modules/world-atlas/land-110m.json
+	# Noto fonts (Fontsource, SIL OFL): weight 400 of each script the site shows (Latin, Cyrillic and
+	# Vietnamese; Korean, Japanese, Simplified Chinese; Thai, Khmer), one stylesheet; the browser
+	# fetches only the unicode-range pieces a page uses.
+	mkdir -p static/vendor/fonts/files
+	for font in $(FONTS); do \
+	  cp node_modules/@fontsource/$$font/files/*-400-normal.woff2 node_modules/@fontsource/$$font/files/*-400-normal.woff \
+	    static/vendor/fonts/files/ && cat node_modules/@fontsource/$$font/400.css >> static/vendor/fonts/fonts.css; \
+	done
+	cp node_modules/@fontsource/noto-sans/files/*-700-normal.woff2 node_modules/@fontsource/noto-sans/files/*-700-normal.woff \
+	  static/vendor/fonts/files/ && cat node_modules/@fontsource/noto-sans/700.css >> static/vendor/fonts/fonts.css
+	cp node_modules/@fontsource/noto-sans/LICENSE static/vendor/fonts/LICENSE
 	touch $@
 
 $(BOUNDARIES): $(ASSETS)
@@ -44,7 +56,11 @@ $(BOUNDARIES): $(ASSETS)
 
 vendor: $(ASSETS) $(BOUNDARIES)
 
-setup: $(VENV)/.installed vendor
+# The interface's translations: locale/*/LC_MESSAGES/django.po compiled to .mo (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+setup: $(VENV)/.installed vendor messages
 
 data: setup
 	$(MANAGE) migrate --noinput
@@ -86,6 +102,11 @@ bench-profile: setup
 # nginx serving a same-size static file, beside our own server serving it.
 bench-nginx: setup
 	$(BIN)/python bench/nginx_baseline.py
+
+# Page weight per page type (bytes on the wire, requests) of a running server: BASE=http://host:port.
+.PHONY: bench-pages
+bench-pages: setup
+	$(BIN)/python bench/page_weight.py --base $(or $(BASE),http://$(HOST):$(PORT))
 
 # Import of 10,000-row files (org types, then their evidence) into a copy of the bench database.
 bench-import: setup

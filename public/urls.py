@@ -17,6 +17,10 @@ country_patterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("downloads/", views.DownloadsView.as_view(), name="downloads"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("embed/map/", views.EmbedMapView.as_view(), name="embed-map"),
+    path("embed/countries/<slug:slug>/", views.EmbedCountryChartsView.as_view(), name="embed-country"),
+    path("challenges/", views.ChallengeListView.as_view(), name="challenge-list"),
+    path("challenges/<slug:slug>/", views.ChallengeDetailView.as_view(), name="challenge-detail"),
 ]
 
 org_patterns = [

@@ -5,20 +5,30 @@ querysets they share with the API live on the managers (``querysets.py`` of
 ``countries`` and ``orgs``).
 """
 
+import datetime
+import difflib
+import re
 from collections import defaultdict
+from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 from django_ratelimit.decorators import ratelimit
 
+from caching.version import data_version
 from core.choices import PublicationStatus
+from countries.choices import ResearchPhase
 from countries.models import Country, Law, Source, Statistic
 from countries.timeline import law_entries, timeline
 from orgs import claims as claims_rule
@@ -27,17 +37,48 @@ from orgs.explanation import sentences
 from orgs.models import Claim, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from orgs.querysets import landscape_of
 
-from . import charts
+from . import challenges, charts
+from . import citation as cite
 from .forms import SuggestionForm
 
-# The indicators the map can colour countries by: (key, legend title).
+# The indicators the map can colour countries by: (key, legend title, unit). Shares compare
+# countries fairly (a raw count of types measures how much was coded as much as the landscape);
+# the counts stay for reference. The first is the default.
 MAP_INDICATORS = [
-    ("n_types", "Organization types mapped"),
-    ("n_sseoe", "SSEOE types"),
-    ("n_pho", "PHO types"),
-    ("n_provisional", "Provisional types (cells not yet assessed)"),
-    ("n_laws", "Laws and instruments"),
+    ("share_sseoe", gettext_lazy("Share of the types that are SSEOEs"), "%"),
+    ("share_pho", gettext_lazy("Share of the types that are PHOs"), "%"),
+    ("share_provisional", gettext_lazy("Share of the types still provisional"), "%"),
+    ("share_assessed", gettext_lazy("Share of the cells assessed"), "%"),
+    ("n_types", gettext_lazy("Organization types mapped (count)"), ""),
+    ("n_laws", gettext_lazy("Laws and instruments (count)"), ""),
 ]
+MAP_INDICATOR_KEYS = [key for key, _title, _unit in MAP_INDICATORS]
+
+
+def share(part, whole):
+    """A percentage rounded to a whole number; None when there is nothing to divide (no data, not zero)."""
+    return round(100 * part / whole) if whole else None
+
+
+def chosen_indicator(request):
+    """The map's indicator from ``?indicator=`` (the map's state is in its URL); the first by default."""
+    wanted = request.GET.get("indicator")
+    return wanted if wanted in MAP_INDICATOR_KEYS else MAP_INDICATOR_KEYS[0]
+
+
+def indicator_values(country):
+    """The map's indicator values of a country annotated ``with_landscape_counts``."""
+    return {
+        "share_sseoe": share(country.n_sseoe, country.n_types),
+        "share_pho": share(country.n_pho, country.n_types),
+        "share_provisional": share(country.n_provisional, country.n_types),
+        "share_assessed": share(country.n_cells_assessed, country.n_cells),
+        "n_types": country.n_types,
+        "n_laws": country.n_laws,
+        "n_sseoe": country.n_sseoe,
+        "n_pho": country.n_pho,
+        "n_provisional": country.n_provisional,
+    }
 
 
 def classification_bar(country, width=300):
@@ -46,7 +87,7 @@ def classification_bar(country, width=300):
         [
             (ClassificationChoice.SSEOE, "SSEOE", country.n_sseoe),
             (ClassificationChoice.PHO, "PHO", country.n_pho),
-            (ClassificationChoice.OUTSIDE, "Outside", country.n_outside),
+            (ClassificationChoice.OUTSIDE, _("Outside"), country.n_outside),
         ],
         width=width,
     )
@@ -101,7 +142,11 @@ class HomeView(TemplateView):
                 "cells_assessed": sum(c.n_cells_assessed for c in countries),
             },
             indicators=MAP_INDICATORS,
+            indicator=chosen_indicator(self.request),
             cell_types=HOME_CELL_TYPES,
+            phase_two=Country.objects.filter(phase=ResearchPhase.TWO).exclude(
+                publication_status=PublicationStatus.PUBLISHED
+            ),
         )
         return context
 
@@ -122,14 +167,14 @@ class MapDataView(ListView):
                     "name": country.name,
                     "local_name": country.local_name,
                     "url": country.get_absolute_url(),
-                    **{key: getattr(country, key) for key, _ in MAP_INDICATORS},
+                    **indicator_values(country),
                 },
             }
             for country in context["object_list"]
         ]
         data = {
             "type": "FeatureCollection",
-            "indicators": [{"key": key, "title": title} for key, title in MAP_INDICATORS],
+            "indicators": [{"key": key, "title": title, "unit": unit} for key, title, unit in MAP_INDICATORS],
             "attribution": "Boundaries: Natural Earth (public domain)",
             "features": features,
         }
@@ -151,23 +196,74 @@ def statistic_series(statistics):
                 "label": label,
                 "unit": unit,
                 "rows": rows,
-                "bars": charts.column_chart(dated) if len(dated) >= 2 else [],
+                "chart": charts.column_chart_with_axis(dated) if len(dated) >= 2 else None,
             }
         )
     return series
 
 
+def parse_day(raw):
+    """(a date, '') from YYYY-MM-DD, (None, a message naming what was wrong) otherwise; (None, '') when empty."""
+    if not raw:
+        return None, ""
+    try:
+        return datetime.date.fromisoformat(raw), ""
+    except ValueError:
+        return None, _("“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2015-06-30.") % {"value": raw[:20]}
+
+
+def as_they_stood(org_types, day):
+    """The types with their cells' findings and classification as they stood on ``day`` (in memory only)."""
+    landscapes = org_types.landscape_on(day)
+    listed = list(org_types.for_listing())
+    for org_type in listed:
+        landscape = landscapes[org_type.pk]
+        org_type.classification = landscape.result.classification
+        org_type.settled = landscape.result.settled
+        for cell in org_type.assessments.all():
+            cell.finding = landscape.cells[cell.sub_condition_id].finding
+    return listed
+
+
+def counted(country, org_types):
+    """The country with its classification counts taken from ``org_types`` (for a day other than today)."""
+    for choice in ClassificationChoice:
+        setattr(country, f"n_{choice.value}", sum(1 for t in org_types if t.classification == choice.value))
+    return country
+
+
 class CountryDetailView(DetailView):
+    """
+    A country today, or on the day of ``?as_of=YYYY-MM-DD`` (its types and their classification
+    as they stood then). A phase-two country, whose research is not published yet, answers
+    with a 'research in progress' page instead of a bare 404.
+    """
+
     template_name = "public/country_detail.html"
 
     def get_queryset(self):
         return Country.objects.published().with_landscape_counts().prefetch_related("narrative_sources")
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            planned = Country.objects.filter(slug=kwargs["slug"], phase=ResearchPhase.TWO).first()
+            if planned is None:
+                raise
+            return render(request, "public/research_in_progress.html",
+                          {"country": planned, "published": Country.objects.published()})  # fmt: skip
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
         laws = list(Law.objects.public().filter(country=country).with_timeline())
-        org_types = list(OrganizationType.objects.public().filter(country=country).for_listing())
+        org_types = OrganizationType.objects.public().filter(country=country)
+        as_of, as_of_error = parse_day(self.request.GET.get("as_of", ""))
+        if as_of:
+            org_types = as_they_stood(org_types.existing_on(as_of), as_of)
+        else:
+            org_types = list(org_types.for_listing())
         statistics = list(Statistic.objects.public().filter(country=country).select_related("source", "org_type"))
         sources = {s.pk: s for s in country.narrative_sources.all()}
         for law in laws:
@@ -192,7 +288,18 @@ class CountryDetailView(DetailView):
             statistics=statistics,
             series=statistic_series(statistics),
             sources=sorted(sources.values(), key=lambda s: (s.title, s.pk)),
-            bar=classification_bar(country),
+            bar=classification_bar(counted(country, org_types) if as_of else country),
+            as_of=as_of,
+            as_of_error=as_of_error,
+            today=datetime.date.today(),
+            challenges=challenges.concerning(country.code),
+            data_links=[
+                (_("Organization types"), download_url("org-types", "csv", country=country.code)),
+                (_("Laws and instruments"), download_url("laws", "csv", country=country.code)),
+                (_("Statistics"), download_url("statistics", "csv", country=country.code)),
+                (_("The country (JSON)"), f"/api/v1/countries/{country.code}/?format=json"),
+            ],
+            citation=citation(self.request, country.name),
         )
         return context
 
@@ -224,6 +331,12 @@ class LawDetailView(DetailView):
         law = self.object
         context["entries"] = law_entries(law)
         context["legal_bases"] = law.legal_bases.all()
+        context["axis"] = charts.time_axis(context["entries"])
+        context["data_links"] = [
+            (_("This law (JSON)"), f"/api/v1/laws/{law.pk}/?format=json"),
+            (_("The types resting on it (CSV)"), download_url("org-types", "csv", law=law.pk)),
+        ]
+        context["citation"] = citation(self.request, law.title)
         return context
 
 
@@ -303,17 +416,62 @@ class SearchView(TemplateView):
             org_types=list(org_types[: self.limit]),
         )
         context["total"] = len(context["countries"]) + len(context["laws"]) + len(context["org_types"])
+        if not context["total"]:
+            context["suggestion"] = suggest(query)
         return context
 
 
-# The API's documented download URLs (the API lives under /api/v1/).
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def vocabulary():
+    """The words of the public names and titles (what a visitor types), lower-cased."""
+    names = [
+        *Country.objects.published().values_list("name", flat=True),
+        *Law.objects.public().values_list("title", flat=True),
+        *OrganizationType.objects.public().values_list("name", flat=True),
+        *Family.objects.values_list("name", flat=True),
+    ]
+    return {word.lower() for name in names for word in WORD.findall(name) if len(word) > 2}
+
+
+def suggest(query):
+    """'Did you mean': the query with each unknown word replaced by the closest known one (difflib), or ''."""
+    words = vocabulary()
+    fixed, changed = [], False
+    for word in WORD.findall(query.lower()):
+        if word in words:
+            fixed.append(word)
+            continue
+        close = difflib.get_close_matches(word, words, n=1, cutoff=0.75)
+        if close:
+            fixed.append(close[0])
+            changed = True
+        else:
+            fixed.append(word)
+    return " ".join(fixed) if changed else ""
+
+
+# The API's documented download URLs (the API lives under /api/v1/). Each link is the whole
+# table: CSV streamed with ``all=true``, JSON as one page of the largest size (a table larger
+# than that says how many pages it has).
 DOWNLOADS = [
-    ("Organization types", "org-types", ["csv", "json"]),
-    ("Laws and instruments", "laws", ["csv", "json"]),
-    ("Countries", "countries", ["csv", "json", "geojson"]),
-    ("Statistics", "statistics", ["csv", "json"]),
-    ("Features and sub-conditions", "features", ["json"]),
+    (gettext_lazy("Organization types"), "org-types", ["csv", "json"]),
+    (gettext_lazy("Laws and instruments"), "laws", ["csv", "json"]),
+    (gettext_lazy("Countries"), "countries", ["csv", "json", "geojson"]),
+    (gettext_lazy("Statistics"), "statistics", ["csv", "json"]),
+    (gettext_lazy("Features and sub-conditions"), "features", ["json"]),
 ]
+
+
+def download_url(endpoint, fmt, **filters):
+    """The API URL of a whole table (or of its rows matching ``filters``) in ``fmt``."""
+    query = {"format": fmt, **filters}
+    if fmt == "csv":
+        query["all"] = "true"
+    else:
+        query["page_size"] = settings.API_MAX_PAGE_SIZE
+    return f"/api/v1/{endpoint}/?{urlencode(query)}"
 
 
 class DownloadsView(TemplateView):
@@ -322,15 +480,67 @@ class DownloadsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["downloads"] = [
-            (title, [(fmt.upper(), f"/api/v1/{endpoint}/?format={fmt}") for fmt in formats])
+            (title, [(fmt.upper(), download_url(endpoint, fmt)) for fmt in formats])
             for title, endpoint, formats in DOWNLOADS
         ]
         context["license_name"] = settings.DATA_LICENSE_NAME
         context["license_url"] = settings.DATA_LICENSE_URL
-        context["page_url"] = self.request.build_absolute_uri(reverse("countries:home"))
+        context["citation"] = citation(self.request, _("SSE Map: the social and solidarity economy in Asia"),
+                                       reverse("countries:home"))  # fmt: skip
         context["reference_count"] = Reference.objects.filter(
             assessment__org_type__in=OrganizationType.objects.public()
         ).count()
+        return context
+
+
+def citation(request, title, path=None):
+    """The citation box of a page: release, date, URL, as text, BibTeX and RIS (public/citation.py)."""
+    return cite.Citation(
+        title=str(title),
+        url=request.build_absolute_uri(path or request.path),
+        release=data_version()[:8],
+        accessed=datetime.date.today(),
+        license=settings.DATA_LICENSE_NAME,
+    )
+
+
+class ChallengeListView(TemplateView):
+    """The brief's key policy challenges and ways forward, each with its headline figure."""
+
+    template_name = "public/challenge_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org_types = list(OrganizationType.objects.public().for_listing())
+        context["challenges"] = [(c, challenges.figures(c, org_types)) for c in challenges.CHALLENGES]
+        context["brief"] = Source.objects.filter(slug=challenges.BRIEF_SOURCE).first()
+        return context
+
+
+class ChallengeDetailView(TemplateView):
+    """One challenge: in our words, the countries it concerns with the brief's examples, live figures."""
+
+    template_name = "public/challenge_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        challenge = challenges.BY_SLUG.get(kwargs["slug"])
+        if challenge is None:
+            raise Http404("No such challenge.")
+        org_types = list(OrganizationType.objects.public().for_listing())
+        countries = {c.code: c for c in Country.objects.published()}
+        figures = challenges.figures(challenge, org_types)
+        for figure in figures:
+            for row in figure["rows"]:
+                row["country_obj"] = countries.get(row["country"])
+        context.update(
+            challenge=challenge,
+            figures=figures,
+            examples=[(countries.get(code), code, text) for code, text in challenge.examples.items()],
+            others=[c for c in challenges.CHALLENGES if c.slug != challenge.slug],
+            brief=Source.objects.filter(slug=challenges.BRIEF_SOURCE).first(),
+            citation=citation(self.request, challenge.title),
+        )
         return context
 
 
@@ -391,6 +601,10 @@ class OrganizationTypeDetailView(DetailView):
             statistics=list(
                 Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
             ),
+            challenges=challenges.concerning_type(org_type),
+            data_links=[(_("This type with its cells and references (JSON)"),
+                         f"/api/v1/org-types/{org_type.slug}/?format=json")],  # fmt: skip
+            citation=citation(self.request, f"{org_type.name} ({org_type.country.name})"),
         )
         return context
 
@@ -424,6 +638,9 @@ class FamilyDetailView(DetailView):
         context["by_country"] = list(by_country.items())
         context["features"] = list(Feature.objects.all())
         context["others"] = Country.objects.published().exclude(pk__in=[c.pk for c in by_country])
+        types_csv = download_url("org-types", "csv", family=self.object.slug)
+        context["data_links"] = [(_("The family's types (CSV)"), types_csv)]
+        context["citation"] = citation(self.request, self.object.name)
         return context
 
 
@@ -458,6 +675,9 @@ class MethodologyView(TemplateView):
         ]
         context["total"] = sum(counts.values())
         context["provisional"] = OrganizationType.objects.public().filter(settled=False).count()
+        context["phase_two"] = Country.objects.filter(phase=ResearchPhase.TWO).exclude(
+            publication_status=PublicationStatus.PUBLISHED
+        )
         return context
 
 
@@ -523,4 +743,38 @@ class SuggestionThanksView(TemplateView):
             back, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         )
         context["back"] = back if safe else ""
+        return context
+
+
+# Embeds: the only pages another site may show in a frame -----------------------------
+
+FRAMEABLE = csp_replace({"frame-ancestors": ["*"]})
+
+
+@method_decorator([xframe_options_exempt, FRAMEABLE], name="dispatch")
+class EmbedMapView(TemplateView):
+    """The map alone, coloured by ``?indicator=``, with its legend, table and a link back."""
+
+    template_name = "public/embed_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = list(Country.objects.published().with_landscape_counts())
+        context.update(countries=countries, indicators=MAP_INDICATORS, indicator=chosen_indicator(self.request))
+        return context
+
+
+@method_decorator([xframe_options_exempt, FRAMEABLE], name="dispatch")
+class EmbedCountryChartsView(DetailView):
+    """A country's charts alone (its classification bar and statistics series), for a frame."""
+
+    template_name = "public/embed_country.html"
+
+    def get_queryset(self):
+        return Country.objects.published().with_landscape_counts()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statistics = Statistic.objects.public().filter(country=self.object).select_related("source", "org_type")
+        context.update(bar=classification_bar(self.object), series=statistic_series(list(statistics)))
         return context

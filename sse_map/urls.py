@@ -3,6 +3,7 @@ The project's URLs: the admin and the analysts' staff pages, the partners' API u
 ``/api/v1/``, and the public pages.
 """
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -56,5 +57,6 @@ urlpatterns = [
     # A URL under /api/ that matches no endpoint (or a malformed key) is a JSON 404, not HTML.
     # Only paths ending in "/": others get APPEND_SLASH's redirect first.
     re_path(r"^api/[\s\S]*/\Z", not_found, name="api-not-found"),
-    path("", include("public.urls")),
 ]
+# The public pages in every language: English unprefixed, the others under /<code>/.
+urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=False)

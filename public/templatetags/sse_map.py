@@ -1,10 +1,13 @@
 """Template helpers for the public site: Markdown through nh3, language tags, feature marks, dates."""
 
 import datetime
+from urllib.parse import urlencode
 
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils.safestring import mark_safe
 
 from countries.choices import DatePrecision
@@ -13,7 +16,7 @@ register = template.Library()
 
 # BCP 47 language of each country's local-language names (for the lang attribute).
 LOCAL_LANGUAGES = {
-    "CN": "zh",
+    "CN": "zh-Hans",
     "ID": "id",
     "JP": "ja",
     "KG": "ky",
@@ -97,3 +100,63 @@ def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY) -
         return day.strftime("%B %Y")
     return f"{day.day} {day.strftime('%B %Y')}"
 
+
+
+# Django's language codes are lower-case ('zh-hans'); HTML's lang and hreflang take BCP 47 ('zh-Hans').
+BCP47 = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP", "zh-hans": "zh_CN", "ms": "ms_MY", "id": "id_ID",
+              "fil": "fil_PH"}  # fmt: skip
+
+
+@register.filter
+def bcp47(code):
+    return BCP47.get(code, code)
+
+
+@register.filter
+def og_locale(code):
+    return OG_LOCALES.get(code, "en_GB")
+
+
+# Each language named in itself, for the switch.
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語", "zh-hans": "简体中文", "ms": "Bahasa Melayu",
+                  "id": "Bahasa Indonesia", "fil": "Filipino"}  # fmt: skip
+
+
+STATE_PARAMETERS = ("indicator", "view", "countries", "q", "as_of")
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+@register.filter
+def canonical_url(request):
+    """This page's URL without its query string ('' where there is no request, as on the 500 page)."""
+    if not request:
+        return ""
+    return _absolute(request, request.path)
+
+
+@register.filter
+def alternate_urls(request):
+    """(language, absolute URL) of this page in every language, and x-default (the English page)."""
+    if not request:
+        return []
+    urls = [(code, _absolute(request, translate_url(request.path, code))) for code, _name in settings.LANGUAGES]
+    return urls + [("x-default", _absolute(request, translate_url(request.path, settings.LANGUAGE_CODE)))]
+
+
+@register.filter
+def language_links(request):
+    """(code, the language's own name, this page in it, with its query string) for the switch."""
+    if not request:
+        return []
+    # Only the parameters that are the page's state (map indicator, compare, search, day) follow.
+    state = [(key, value) for key in STATE_PARAMETERS for value in request.GET.getlist(key)]
+    query = urlencode(state)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.path, code) + (f"?{query}" if query else "")
+        links.append((code, LANGUAGE_NAMES.get(code, code), url))
+    return links

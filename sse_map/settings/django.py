@@ -1,6 +1,11 @@
 """Apps, the request pipeline, templates, the database, static files and logging."""
 
+from django.conf.locale import LANG_INFO
+
 from .environment import BASE_DIR, PRODUCTION, env
+
+# Filipino is not among Django's own languages: its name, for get_language_info().
+LANG_INFO.setdefault("fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"})
 
 INSTALLED_APPS = [
     # Django
@@ -50,6 +55,8 @@ MIDDLEWARE = [
     # Under /api/, every 4xx and 5xx as RFC 9457 problem details, whoever answered it (core/api/).
     "core.api.middleware.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and the map's GeoJSON (static files are precompressed by WhiteNoise in production).
+    "django.middleware.gzip.GZipMiddleware",
     # Today's landscape: the first request of a new day refreshes what a passing law event changed.
     "orgs.landscape.CurrentLandscapeMiddleware",
     # Outermost after static files: cached hits skip sessions, auth and the database (caching/).
@@ -58,6 +65,8 @@ MIDDLEWARE = [
     # Anonymous reads on the replica when it has replayed the last write (ops/replica.py).
     "ops.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL's prefix (/ko/, /ja/...; none for English).
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +156,19 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public site's languages (docs/site.md): the six countries of the research, and English.
+# The catalogues are in locale/; the English pages keep their unprefixed URLs, the others are
+# under /<code>/ (i18n_patterns in sse_map/urls.py).
+LANGUAGES = [
+    ("en", "English"),
+    ("ko", "Korean"),
+    ("ja", "Japanese"),
+    ("zh-hans", "Simplified Chinese"),
+    ("ms", "Malay"),
+    ("id", "Indonesian"),
+    ("fil", "Filipino"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

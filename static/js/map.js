@@ -8,12 +8,24 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+  // Yellow to green: the lowest class never reads as the sea; "no data" is grey.
+  var PALETTE = ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"];
+  var NO_DATA = "#bdbdbd";
   var mapElement = document.getElementById("map");
   var select = document.getElementById("map-indicator");
   var legend = document.getElementById("map-legend");
   if (!mapElement || typeof L === "undefined") {
     return;
+  }
+
+  // In an embed the country opens in the whole window, not in the frame.
+  function go(url) {
+    var target = mapElement.getAttribute("data-target");
+    if (target) {
+      window.open(url, target);
+    } else {
+      window.location.href = url;
+    }
   }
 
   function steps(max) {
@@ -39,7 +51,7 @@
     return PALETTE[Math.round((classOf(value, bounds) * (PALETTE.length - 1)) / Math.max(bounds.length - 1, 1))];
   }
 
-  function renderLegend(title, bounds) {
+  function renderLegend(title, bounds, unit) {
     legend.textContent = "";
     var heading = document.createElement("p");
     heading.className = "legend-title";
@@ -55,7 +67,7 @@
       swatch.setAttribute("aria-hidden", "true");
       swatch.style.backgroundColor = colourFor(upper, bounds);
       item.appendChild(swatch);
-      item.appendChild(document.createTextNode(lower === upper ? String(upper) : lower + "–" + upper));
+      item.appendChild(document.createTextNode((lower === upper ? String(upper) : lower + "–" + upper) + unit));
       list.appendChild(item);
       lower = upper + 1;
     });
@@ -85,8 +97,10 @@
       }
       mapElement.hidden = false;
       var titles = {};
+      var units = {};
       data.indicators.forEach(function (indicator) {
         titles[indicator.key] = indicator.title;
+        units[indicator.key] = indicator.unit || "";
       });
       var map = L.map(mapElement, {
         attributionControl: false,
@@ -105,7 +119,7 @@
         style: { weight: 1, color: "#1f2937", fillOpacity: 0.9 },
         onEachFeature: function (feature, shape) {
           shape.on("click", function () {
-            window.location.href = feature.properties.url;
+            go(feature.properties.url);
           });
           // A DOM node, not a string: Leaflet would parse a string as HTML.
           var label = document.createElement("span");
@@ -124,14 +138,16 @@
         var bounds = steps(max);
         layer.eachLayer(function (shape) {
           var p = shape.feature.properties;
-          var value = p[key] || 0;
-          shape.setStyle({ fillColor: colourFor(value, bounds) });
+          var value = p[key];
+          var missing = value === null || value === undefined;
+          shape.setStyle({ fillColor: missing ? NO_DATA : colourFor(value, bounds) });
           var element = shape.getElement();
           if (element) {
-            element.setAttribute("aria-label", p.name + ": " + value + " " + titles[key].toLowerCase());
+            var shown = missing ? mapElement.getAttribute("data-no-data") : value + units[key];
+            element.setAttribute("aria-label", p.name + ": " + titles[key] + ", " + shown);
           }
         });
-        renderLegend(titles[key], bounds);
+        renderLegend(titles[key], bounds, units[key]);
       }
 
       layer.eachLayer(function (shape) {
@@ -144,11 +160,20 @@
         element.setAttribute("data-country", shape.feature.id);
         element.addEventListener("keydown", function (event) {
           if (event.key === "Enter") {
-            window.location.href = shape.feature.properties.url;
+            go(shape.feature.properties.url);
           }
         });
       });
-      select.addEventListener("change", paint);
+      // The indicator is in the URL (?indicator=), so a shared link shows the same map.
+      document.dispatchEvent(
+        new CustomEvent("sse:map-ready", { detail: { element: mapElement, indicator: select.value } })
+      );
+      select.addEventListener("change", function () {
+        var url = new URL(window.location.href);
+        url.searchParams.set("indicator", select.value);
+        window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+        paint();
+      });
       paint();
     })
     .catch(function (error) {

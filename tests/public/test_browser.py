@@ -119,7 +119,7 @@ def test_visitor_path(site, browser):
     shape = page.locator(f'path[data-country="{first.code}"]')
     shape.wait_for()
     legend = page.locator("#map-legend")
-    assert "Organization types mapped" in legend.inner_text()
+    assert "Share of the types that are SSEOEs" in legend.inner_text()
     page.select_option("#map-indicator", "n_laws")
     assert "Laws and instruments" in legend.inner_text()
     click_country(page, first.code)
@@ -131,7 +131,7 @@ def test_visitor_path(site, browser):
     page.get_by_role("link", name=f"Worker cooperative {first.code}").first.click()
     page.wait_for_url("**/types/**")
     assert "SSEOE" in page.locator(".classification").inner_text()
-    assert page.locator("table.evidence tbody tr").count() == 3
+    assert page.locator("table.cells").count() == 3  # one table per feature, two sub-conditions each
 
     page.fill("#site-search", "Mutual society")
     page.press("#site-search", "Enter")
@@ -147,7 +147,7 @@ def test_visitor_path(site, browser):
     assert first.name in caption and second.name in caption
 
     page.goto(base + reverse("countries:downloads"))
-    csv_link = page.locator('a.download[href="/api/v1/org-types/?format=csv"]')
+    csv_link = page.locator('a.download[href="/api/v1/org-types/?format=csv&all=true"]')
     assert csv_link.count() == 1
     with page.expect_download() as download_info:
         csv_link.click()
