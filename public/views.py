@@ -334,7 +334,7 @@ class LawDetailView(DetailView):
         context["axis"] = charts.time_axis(context["entries"])
         context["data_links"] = [
             (_("This law (JSON)"), f"/api/v1/laws/{law.pk}/?format=json"),
-            (_("The types resting on it (CSV)"), download_url("org-types", "csv", law=law.pk)),
+            (_("The types resting on it (CSV)"), download_url("org-types", "csv", law=law.slug)),
         ]
         context["citation"] = citation(self.request, law.title)
         return context
