@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
 
 from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
@@ -76,11 +77,33 @@ def _locked(record):
     return type(record)._default_manager.select_for_update().get(pk=record.pk)
 
 
-def _save_status(record, status, *, user, reason):
-    record.publication_status = status
+def _transition(record, name, *, user, reason, **kwargs):
+    """
+    Run the record's state-machine transition ``name`` (``core.models.PublishableModel``) if
+    ``user`` holds its permission and the record is in a state it starts from, then save
+    with a history row. The only way a publication status changes.
+    """
+    method = getattr(record, name)
+    if not can_proceed(method):
+        raise WorkflowError(
+            f"This {record._meta.verbose_name} is {record.get_publication_status_display()}: "
+            f"it cannot be {name.replace('_', ' ')}ed from there."
+        )
+    if not has_transition_perm(method, user):
+        raise PermissionDenied(f"You may not {name.replace('_', ' ')} this {record._meta.verbose_name}.")
+    method(**kwargs)
     record._change_reason = short_reason(reason)
     record._history_user = user
     record.save()
+
+
+def load_state(record, status):
+    """Set a loaded record's state outright: the dataset loader and command imports only (no user)."""
+    method = record.load_state
+    if not has_transition_perm(method, None):  # pragma: no cover - the permission is the server's
+        raise PermissionDenied("Only the server sets a state outright.")
+    if record.publication_status != status:
+        method(status)
 
 
 def _check_two_person(revision, user, verb):
@@ -106,7 +129,7 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
             reason=reason,
             submitted_by=user,
         )
-        _save_status(record, Status.IN_REVIEW, user=user, reason=f"Submitted for review: {reason}")
+        _transition(record, "submit", user=user, reason=f"Submitted for review: {reason}")
     return revision
 
 
@@ -120,7 +143,7 @@ def record_publish(*, record, user, note="") -> Revision:
             raise WorkflowError("Only a record submitted for review can be published.")
         _check_two_person(revision, user, "publish")
         _decide(revision, user, RevisionStatus.APPROVED, note)
-        _save_status(record, Status.PUBLISHED, user=user, reason=f"Published (approved by {user})")
+        _transition(record, "publish", user=user, reason=f"Published (approved by {user})")
     return revision
 
 
@@ -135,7 +158,7 @@ def record_send_back(*, record, user, note) -> Revision:
         if record.publication_status != Status.IN_REVIEW or revision is None:
             raise WorkflowError("Only a record in review can be sent back.")
         _decide(revision, user, RevisionStatus.REJECTED, note)
-        _save_status(record, Status.DRAFT, user=user, reason=f"Sent back to draft: {note}")
+        _transition(record, "send_back", user=user, reason=f"Sent back to draft: {note}")
     return revision
 
 
@@ -151,7 +174,7 @@ def record_archive(*, record, user, reason) -> None:
         revision = pending_revision(record)
         if revision is not None:
             _decide(revision, user, RevisionStatus.REJECTED, "Record archived")
-        _save_status(record, Status.ARCHIVED, user=user, reason=f"Archived: {reason}")
+        _transition(record, "archive", user=user, reason=f"Archived: {reason}")
 
 
 def record_reopen(*, record, user, reason) -> None:
@@ -161,7 +184,154 @@ def record_reopen(*, record, user, reason) -> None:
         record = _locked(record)
         if record.publication_status != Status.ARCHIVED:
             raise WorkflowError("Only an archived record can be reopened.")
-        _save_status(record, Status.DRAFT, user=user, reason=f"Reopened as draft: {reason}")
+        _transition(record, "reopen", user=user, reason=f"Reopened as draft: {reason}")
+
+
+# The one write path ------------------------------------------------------------------
+# Every entry point (admin form, inline, list action, history revert, imports, API, commands)
+# creates, changes and deletes curated records through these functions; none saves on its own.
+#   draft      -> edited in place by whoever may change the model;
+#   in review  -> frozen: nobody edits it (an editor publishes it or sends it back first);
+#   published  -> an edit becomes a pending change (revision_propose), applied on approval;
+#   archived   -> frozen until an editor reopens it.
+# A row (a cell, a reference, a legal basis, a law event) follows its publishable parent.
+
+# model label -> the path from a row to the publishable record it belongs to
+ROW_PARENTS = {
+    "orgs.assessment": ("org_type",),
+    "orgs.reference": ("assessment", "org_type"),
+    "orgs.legalbasis": ("org_type",),
+    "countries.lawevent": ("law",),
+}
+
+
+def parent_of(row):
+    """The publishable record ``row`` belongs to (or None: the row is not a child row)."""
+    path = ROW_PARENTS.get(row._meta.label_lower)
+    if path is None:
+        return None
+    target = row
+    for attr in path:
+        if getattr(target, f"{attr}_id", None) is None:
+            return None
+        target = getattr(target, attr)
+    return target
+
+
+def is_publishable(model) -> bool:
+    return any(f.name == "publication_status" for f in model._meta.concrete_fields)
+
+
+def stored_status(record):
+    if record.pk is None:
+        return None
+    return type(record)._default_manager.filter(pk=record.pk).values_list("publication_status", flat=True).first()
+
+
+def require_editable_state(record, *, what="it"):
+    """Refuse to change a record (or, ``what``, one of its rows) unless it is a draft."""
+    status = stored_status(record)
+    if status in (None, Status.DRAFT):
+        return
+    name = f"{record._meta.verbose_name} '{record}'"
+    if status == Status.IN_REVIEW:
+        raise WorkflowError(
+            f"The {name} is in review, so {what} is frozen: an editor publishes it or sends it back to draft first."
+        )
+    if status == Status.ARCHIVED:
+        raise WorkflowError(f"The {name} is archived, so {what} is frozen: an editor reopens it first.")
+    raise WorkflowError(
+        f"The {name} is published: {what} changes only through a change proposed for review."
+    )
+
+
+def _perm(user, model, action):
+    opts = model._meta
+    return user is None or user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def _stamp(record, user, reason):
+    record._change_reason = short_reason(reason)
+    if user is not None:
+        record._history_user = user
+
+
+def record_create(*, record, user, reason="Created", m2m=None):
+    """
+    Create a curated record (a row of a draft too): as a draft whatever was asked
+    (only the server, with no user, loads a stored state), after the model's checks.
+    """
+    model = type(record)
+    _require(_perm(user, model, "add"), f"You may not add {model._meta.verbose_name_plural}.")
+    if record.pk is not None and model._default_manager.filter(pk=record.pk).exists():
+        raise WorkflowError("This record exists already.")
+    if is_publishable(model) and user is not None and record.publication_status != Status.DRAFT:
+        raise WorkflowError(
+            "A new record starts as a draft; it is published through review, never by setting its status."
+        )
+    parent = parent_of(record)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        record.full_clean(exclude=list(m2m or ()))
+        _stamp(record, user, reason)
+        record.save()
+        for name, values in (m2m or {}).items():
+            getattr(record, name).set(values)
+    return record
+
+
+def record_update(*, record, user, reason, m2m=None, values=None):
+    """
+    Save ``record`` (an instance holding the edited values) if it may change in
+    place; for a published record, hold ``values`` (field -> new value) as a change
+    for review instead and return the pending ``Revision``. Returns None when saved.
+    """
+    model = type(record)
+    _require(_perm(user, model, "change"), f"You may not change {model._meta.verbose_name_plural}.")
+    if not reason or not str(reason).strip():
+        raise ValidationError("Give a reason for the change.")
+    status = stored_status(record) if is_publishable(model) else None
+    if status == Status.PUBLISHED and user is not None:
+        stored = model._default_manager.get(pk=record.pk)
+        return revision_propose(record=stored, user=user, values=values or {}, reason=reason)
+    if is_publishable(model) and user is not None:
+        require_editable_state(record)
+    parent = parent_of(record)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        record.full_clean(exclude=list(m2m or ()))
+        _stamp(record, user, reason)
+        record.save()
+        for name, pks in (m2m or {}).items():
+            getattr(record, name).set(pks)
+    return None
+
+
+def record_delete(*, record, user, reason="Deleted"):
+    """Delete a draft (or a row of a draft); published records are archived, never deleted."""
+    model = type(record)
+    _require(_perm(user, model, "delete"), f"You may not delete {model._meta.verbose_name_plural}.")
+    if user is not None:
+        if is_publishable(model):
+            status = stored_status(record)
+            if status == Status.PUBLISHED:
+                raise WorkflowError(f"The {model._meta.verbose_name} '{record}' is published: archive it instead.")
+            require_editable_state(record)
+        parent = parent_of(record)
+        if parent is not None:
+            require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        _stamp(record, user, reason)
+        record.delete()
+
+
+def check_row_editable(*, row, user):
+    """Raise unless ``user`` may change ``row`` in place (its parent is a draft)."""
+    parent = parent_of(row)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {row._meta.verbose_name_plural}")
 
 
 # Proposed changes to published records -------------------------------------------

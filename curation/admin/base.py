@@ -37,8 +37,9 @@ WORKFLOW_HELP = (
     "Drafts are edited freely and reach the public only once published. Use the list's actions to "
     "submit a draft for review; an editor publishes it from the review queue"
     "{two_person}. Saving changes to a published record does not change what the public sees: the "
-    "changes are held as a review request and applied when an editor approves them. Cells and their "
-    "references, legal bases and events of a published record can be changed by editors only."
+    "changes are held as a review request and applied when an editor approves them. A record in review "
+    "or archived is frozen; its cells and their references, legal bases and events change in place only "
+    "while it is a draft."
 )
 
 
@@ -58,6 +59,19 @@ class ChangeReasonForm(VersionCheckedForm):
         help_text="Required on every edit; kept in the record's history (e.g. 'Corrected date from the gazette').",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A record in review or archived is frozen (curation.services says so; this only says it early).
+        instance = self.instance
+        if instance.pk is not None and services.is_publishable(type(instance)):
+            status = services.stored_status(instance)
+            if status in (PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED):
+                try:
+                    services.require_editable_state(instance)
+                except services.WorkflowError as exc:
+                    raise ValidationError(str(exc)) from exc
+        return cleaned
 
 
 def is_published(obj):
@@ -162,23 +176,26 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Saving -------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        """Through the one write path (``curation.services``): a draft is saved, a published record's edit held."""
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
-        if change and self.publishable:
+        if not change:
+            services.record_create(record=obj, user=request.user, reason=reason, m2m={})
+            return
+        if self.publishable and services.is_publishable(type(obj)):
             stored = type(obj)._default_manager.get(pk=obj.pk)
             if stored.publication_status == PublicationStatus.PUBLISHED:
                 self._propose(request, stored, form, reason)
                 return
-        obj._change_reason = services.short_reason(reason)
-        super().save_model(request, obj, form, change)
+        services.record_update(record=obj, user=request.user, reason=reason)
 
     def _propose(self, request, stored, form, reason):
         fields = services.editable_fields(type(stored))
         values = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-        if not values:
-            return  # only inline rows changed: they are saved by save_related
         request._held_for_review = True
+        if not values:
+            return  # only inline rows changed: they are refused by save_formset (held as rows: see below)
         try:
-            services.revision_propose(record=stored, user=request.user, values=values, reason=reason)
+            services.record_update(record=stored, user=request.user, values=values, reason=reason)
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
             return
@@ -191,27 +208,33 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_held_for_review", False):
-            # The proposed many-to-many values travel in the review request; the inline rows
-            # (editable on a published record by editors only) are saved as usual.
+            # The proposed many-to-many values travel in the review request.
             for formset in formsets:
                 self.save_formset(request, form, formset, change=change)
             return
         super().save_related(request, form, formsets, change)
 
     def save_formset(self, request, form, formset, change):
+        """Each inline row through the one write path: rows of a record that is not a draft are refused."""
         reason = services.short_reason(
             form.cleaned_data.get("change_reason") or f"Edited with {form.instance}"
         )
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj._change_reason = reason
-            obj._history_user = request.user
-            obj.delete()
+            services.record_delete(record=obj, user=request.user, reason=reason)
         for instance in instances:
-            instance._change_reason = reason
-            instance._history_user = request.user
-            instance.save()
+            if instance.pk is None or instance._state.adding:
+                services.record_create(record=instance, user=request.user, reason=reason, m2m={})
+            else:
+                services.record_update(record=instance, user=request.user, reason=reason)
         formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
 
     def response_change(self, request, obj):
         if getattr(request, "_held_for_review", False):
@@ -271,8 +294,10 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 def _parent_locked(request, parent):
-    """Rows of a published record are changed by editors only."""
-    return is_published(parent) and not may_publish(request, type(parent))
+    """Rows of a record that is not a draft change only through review (``curation.services``)."""
+    if parent is not None and not services.is_publishable(type(parent)):
+        parent = services.parent_of(parent)  # a nested inline's obj is a row (a cell): its type decides
+    return parent is not None and parent.pk is not None and parent.publication_status != PublicationStatus.DRAFT
 
 
 class LockedWhenParentPublishedInline:
@@ -319,7 +344,8 @@ class LockedWhenParentPublishedAdmin:
                 parent = locking_parent(cleaned.get(parent_attr)) if cleaned.get(parent_attr) is not None else None
                 if _parent_locked(request, parent):
                     raise ValidationError(
-                        f"'{parent}' is published: only an editor may add or change its rows."
+                        f"'{parent}' is {parent.get_publication_status_display().lower()}: its rows change "
+                        "in place only while it is a draft."
                     )
                 return cleaned
 
