@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.choices import PublicationStatus
 from countries.models import Country, Law, LawEvent, Source, Statistic
-from orgs.models import Family, Feature, OrganizationType, Reference, SubCondition
+from orgs.models import Assessment, Family, Feature, OrganizationType, Reference, SubCondition
 from tests.api_helpers import API, keys, results
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, StatisticFactory, give_evidence
 
@@ -71,6 +71,7 @@ def test_org_type_listed_when_its_evidence_changes_or_is_deleted(anon):
     for org_type in (quiet, edited, pruned):
         give_evidence(org_type, "for-profit")
     age(Reference)
+    age(Assessment)
     age(OrganizationType)
     since = {"updated_since": LAST_WEEK.isoformat()}
     assert keys(anon.get(f"{API}org-types/", since)) == []
@@ -114,7 +115,7 @@ def test_withdrawn_records_are_tombstones_for_anonymous_readers(anon):
     """A published law taken back to draft is a 'withdrawn' tombstone; a law that was always a draft never shows."""
     country = CountryFactory(code="KR")
     law = LawFactory(country=country)
-    law.publication_status = PublicationStatus.DRAFT
+    law.load_state(PublicationStatus.DRAFT)  # the state machine's server-only transition
     law.save()
     always_draft = LawFactory(country=country, publication_status=PublicationStatus.DRAFT)
     always_draft.title = "Edited draft"

@@ -61,11 +61,11 @@ def test_token_with_permission_creates_updates_and_deletes(editor):
 
 
 def test_writes_are_validated_by_the_model_rules(editor):
-    """``Law.clean`` rules apply: a bill cannot be in force; an unknown country code is refused."""
+    """``Law.clean`` rules apply: a bill has no enactment date; an unknown country code is refused."""
     country = CountryFactory(code="KR")
-    bill = {**new_law(country), "kind": "bill", "status": "in_force"}
+    bill = {**new_law(country), "kind": "bill", "enacted_on": "2020-01-01"}
     response = editor.post(f"{API}laws/", bill, format="json")
-    assert response.status_code == 400 and "status" in response.json()
+    assert response.status_code == 400 and "enacted_on" in response.json()
     response = editor.post(f"{API}laws/", {**new_law(country), "country": "QQ"}, format="json")
     assert response.status_code == 400 and "country" in response.json()
     law = LawFactory(country=country)
@@ -177,4 +177,4 @@ def test_writes_follow_the_review_workflow(editor):
     again = editor.patch(f"{API}laws/{published.pk}/", {"title": "Another"}, format="json")
     assert again.status_code == 409 and "waiting for review" in again.json()["detail"]
     invalid = editor.patch(f"{API}laws/{published.pk}/", {"kind": "bill"}, format="json")
-    assert invalid.status_code == 400 and "status" in invalid.json()
+    assert invalid.status_code == 400 and "enacted_on" in invalid.json()
