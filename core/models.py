@@ -107,8 +107,7 @@ class PublishableModel(FSMModelMixin, TimeStampedModel):
 
 def year_constraint(field, name):
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__isnull": True})
-        | Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}),
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}),
         name=name,
     )
 

@@ -661,6 +661,7 @@ class StatisticResource(CuratedResource):
 
     export_order_by = ("slug",)
 
+
 # Organization types, their legal bases, their cells (assessments), the references the
 # cells' findings rest on, and the research's claims. A type's classification and a cell's
 # finding are never read from a file: they are derived from the references by

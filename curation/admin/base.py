@@ -113,7 +113,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             form.add_error(
                 "import_file",
                 f"The file is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start}; probably "
-                "saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.",
+                'saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: "CSV UTF-8") and upload it again.',
             )
         else:
             form.add_error("import_file", f"The file cannot be read as the chosen format ({type(e).__name__}: {e}).")
@@ -186,16 +186,68 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             if stored.publication_status == PublicationStatus.PUBLISHED:
                 self._propose(request, stored, form, reason)
                 return
+            # The edited values onto the stored record: its state stays the stored one (a history
+            # revert's form holds an old copy, whose state must not come back with it).
+            for field in services.editable_fields(type(obj)).values():
+                if not field.many_to_many:
+                    setattr(stored, field.attname, getattr(obj, field.attname))
+            obj = stored
+            form.instance = stored
         services.record_update(record=obj, user=request.user, reason=reason)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting a published record proposes it (fields and rows as they were) as a change set for review."""
+        if request.method == "POST" and self.publishable:
+            stored = self.get_object(request, object_id)
+            if stored is not None and stored.publication_status == PublicationStatus.PUBLISHED:
+                reason = request.POST.get("change_reason", "").strip() or f"Revert to version {version_id}"
+                try:
+                    services.changeset_revert(record=stored, user=request.user, history_id=version_id, reason=reason)
+                except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, f"Not reverted: {_message(exc)}", messages.ERROR)
+                    return HttpResponseRedirect(request.path)
+                self.message_user(
+                    request,
+                    "This record is published, so the revert was not applied yet: it waits in the review queue "
+                    "as one change set (the record's fields and its rows as they were) for an editor's approval.",
+                    messages.WARNING,
+                )
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[stored.pk])
+                )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def _propose(self, request, stored, form, reason):
+        """A published record: its field changes and its inline rows' become one change set (save_related)."""
         fields = services.editable_fields(type(stored))
-        values = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
         request._held_for_review = True
-        if not values:
-            return  # only inline rows changed: they are refused by save_formset (held as rows: see below)
+        request._held = {
+            "record": stored,
+            "values": {name: form.cleaned_data[name] for name in form.changed_data if name in fields},
+            "rows": [],
+            "reason": reason,
+        }
+
+    def save_related(self, request, form, formsets, change):
+        held = getattr(request, "_held", None)
+        if held is None:
+            super().save_related(request, form, formsets, change)
+            return
+        # The proposed many-to-many values travel in the change set; so do the inline rows.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if not held["values"] and not held["rows"]:
+            self.message_user(request, "Nothing changed.", messages.INFO)
+            return
         try:
-            services.record_update(record=stored, user=request.user, values=values, reason=reason)
+            services.record_update(
+                record=held["record"],
+                user=request.user,
+                values=held["values"],
+                rows=held["rows"],
+                reason=held["reason"],
+            )
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
             return
@@ -206,20 +258,18 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             messages.WARNING,
         )
 
-    def save_related(self, request, form, formsets, change):
-        if getattr(request, "_held_for_review", False):
-            # The proposed many-to-many values travel in the review request.
-            for formset in formsets:
-                self.save_formset(request, form, formset, change=change)
-            return
-        super().save_related(request, form, formsets, change)
-
     def save_formset(self, request, form, formset, change):
-        """Each inline row through the one write path: rows of a record that is not a draft are refused."""
-        reason = services.short_reason(
-            form.cleaned_data.get("change_reason") or f"Edited with {form.instance}"
-        )
+        """Each inline row through the one write path; a published record's rows join its change set."""
+        reason = services.short_reason(form.cleaned_data.get("change_reason") or f"Edited with {form.instance}")
         instances = formset.save(commit=False)
+        held = getattr(request, "_held", None)
+        if held is not None:
+            for obj in formset.deleted_objects:
+                held["rows"].append(services.row_op(obj, "delete"))
+            for instance in instances:
+                op = "create" if instance._state.adding else "update"
+                held["rows"].append(services.row_op(instance, op))
+            return
         for obj in formset.deleted_objects:
             services.record_delete(record=obj, user=request.user, reason=reason)
         for instance in instances:
@@ -275,18 +325,14 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Publish selected records (in review)")
     def publish(self, request, queryset):
-        self._run(
-            request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published"
-        )
+        self._run(request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published")
 
     @admin.action(description="Archive selected records (withdraw from the public)")
     def archive(self, request, queryset):
         self._run(
             request,
             queryset,
-            lambda obj: services.record_archive(
-                record=obj, user=request.user, reason="Archived from the admin list"
-            ),
+            lambda obj: services.record_archive(record=obj, user=request.user, reason="Archived from the admin list"),
             "archived",
         )
 
@@ -300,20 +346,43 @@ def _parent_locked(request, parent):
     return parent is not None and parent.pk is not None and parent.publication_status != PublicationStatus.DRAFT
 
 
+def _rows_frozen(parent):
+    """Inline rows of a record in review or archived are frozen; a published record's join its change set."""
+    if parent is not None and not services.is_publishable(type(parent)):
+        parent = services.parent_of(parent)  # a nested inline's obj is a row (a cell): its type decides
+    return (
+        parent is not None
+        and parent.pk is not None
+        and parent.publication_status
+        in (
+            PublicationStatus.IN_REVIEW,
+            PublicationStatus.ARCHIVED,
+        )
+    )
+
+
 class LockedWhenParentPublishedInline:
     """
-    An inline (a cell and its references, a legal basis, a law event) that turns read-only
-    for analysts once the record it belongs to is published (``obj``: the page's record).
+    An inline (a cell and its references, a legal basis, a law event): edited in place while
+    its record is a draft, proposed with the record's change set while it is published,
+    frozen while it is in review or archived. Each row carries its version (``updated_at``),
+    so a stale row is refused (no lost update between two editors).
     """
 
+    form = VersionCheckedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "loaded_version" in fields else [*fields, "loaded_version"]
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_add_permission(request, obj) and not _rows_frozen(obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_change_permission(request, obj) and not _rows_frozen(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_delete_permission(request, obj) and not _rows_frozen(obj)
 
 
 class LockedWhenParentPublishedAdmin:

@@ -164,10 +164,7 @@ def test_editing_a_published_record_in_the_admin_holds_the_change(client, curate
 
     queue = client.get(reverse("admin-review-queue"))
     assert "Framework Act on SSE" in queue.content.decode() and "You submitted this" in queue.content.decode()
-    assert (
-        client.post(reverse("admin-review-queue"), {"revision": revision.pk, "action": "approve"}).status_code
-        == 302
-    )
+    assert client.post(reverse("admin-review-queue"), {"revision": revision.pk, "action": "approve"}).status_code == 302
     assert Law.objects.get(pk=law.pk).title == "SSE Law 2014"  # the analyst cannot approve
 
     client.force_login(editor2)
@@ -184,9 +181,7 @@ def test_evidence_of_a_published_type_changes_in_place_for_nobody(client, curate
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200 and response.context["has_change_permission"] is False
-        assert client.get(reverse("admin:orgs_reference_change", args=[draft_row.pk])).context[
-            "has_change_permission"
-        ]
+        assert client.get(reverse("admin:orgs_reference_change", args=[draft_row.pk])).context["has_change_permission"]
     # A crafted POST is refused too, and the row is unchanged.
     quote = row.quote
     data = change_form_data(client, reverse("admin:orgs_reference_change", args=[draft_row.pk]))
@@ -198,9 +193,7 @@ def test_evidence_of_a_published_type_changes_in_place_for_nobody(client, curate
 
 def test_revert_to_an_earlier_version_from_the_history(client, curated, editor):
     """The history lists each version; reverting restores the old values, with a reason, as a new version."""
-    law = LawFactory(
-        slug="to-revert", country=curated["country"], title="Original title", publication_status=S.DRAFT
-    )
+    law = LawFactory(slug="to-revert", country=curated["country"], title="Original title", publication_status=S.DRAFT)
     law.title = "Mistaken title"
     law._change_reason = "Bad edit"
     law.save()
@@ -268,9 +261,7 @@ def test_import_needs_the_import_permission(client, curated):
     user.user_permissions.add(*Permission.objects.filter(codename__in=["view_law", "change_law"]))
     client.force_login(user)
     assert client.get(reverse("admin:countries_law_import")).status_code == 403
-    assert (
-        _upload(client, "admin:countries_law_import", "slug,title\nx,y\n", name="laws.csv").status_code == 403
-    )
+    assert _upload(client, "admin:countries_law_import", "slug,title\nx,y\n", name="laws.csv").status_code == 403
     assert client.get(reverse("admin:countries_law_changelist")).status_code == 200
 
 
@@ -311,9 +302,7 @@ def test_review_queue_reject_needs_a_note(client, curated, analyst, editor):
     services.record_submit_for_review(record=curated["draft"], user=analyst)
     revision = Revision.objects.get()
     client.force_login(editor)
-    response = client.post(
-        reverse("admin-review-queue"), {"revision": revision.pk, "action": "reject"}, follow=True
-    )
+    response = client.post(reverse("admin-review-queue"), {"revision": revision.pk, "action": "reject"}, follow=True)
     assert "Say what needs fixing" in response.content.decode()
     assert OrganizationType.objects.get(pk=curated["draft"].pk).publication_status == S.IN_REVIEW
     client.post(
@@ -361,8 +350,18 @@ def test_whole_dataset_download_from_the_admin(client, curated, analyst):
     response = client.get(reverse("admin-dataset-export") + "?format=json")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert set(data) == {"sources", "countries", "laws", "law-events", "org-types", "legal-bases", "assessments",
-                         "references", "statistics", "claims"}
+    assert set(data) == {
+        "sources",
+        "countries",
+        "laws",
+        "law-events",
+        "org-types",
+        "legal-bases",
+        "assessments",
+        "references",
+        "statistics",
+        "claims",
+    }
     assert {row["slug"] for row in data["laws"]} == {"coop-act-1947", "sse-law-2014"}
     workbook = client.get(reverse("admin-dataset-export"))
     assert workbook.content[:2] == b"PK"  # an XLSX file is a zip archive
@@ -381,8 +380,18 @@ def test_the_public_page_shows_the_approved_version_until_a_change_is_approved(c
 
 @pytest.mark.parametrize(
     "model_name",
-    ["countries.source", "countries.country", "countries.law", "countries.statistic", "orgs.organizationtype",
-     "orgs.reference", "orgs.assessment", "orgs.legalbasis", "countries.revision", "orgs.suggestion"],
+    [
+        "countries.source",
+        "countries.country",
+        "countries.law",
+        "countries.statistic",
+        "orgs.organizationtype",
+        "orgs.reference",
+        "orgs.assessment",
+        "orgs.legalbasis",
+        "countries.revision",
+        "orgs.suggestion",
+    ],
 )
 def test_every_curated_admin_page_renders(client, curated, editor, model_name):
     """Change list (with import/export buttons), add, change and history pages all render for an editor."""

@@ -68,8 +68,19 @@ def test_the_method_admins_check_the_version_too(db):
 
 @pytest.mark.parametrize(
     "model_name",
-    ["countries.source", "countries.country", "countries.law", "countries.statistic", "orgs.organizationtype",
-     "orgs.reference", "orgs.assessment", "orgs.legalbasis", "orgs.feature", "orgs.subcondition", "orgs.family"],
+    [
+        "countries.source",
+        "countries.country",
+        "countries.law",
+        "countries.statistic",
+        "orgs.organizationtype",
+        "orgs.reference",
+        "orgs.assessment",
+        "orgs.legalbasis",
+        "orgs.feature",
+        "orgs.subcondition",
+        "orgs.family",
+    ],
 )
 def test_every_edited_admin_form_carries_the_version(curated, model_name):
     """Each change page holds the record's version in a hidden field, so every save is checked."""
