@@ -388,6 +388,7 @@ class CuratedResource(resources.ModelResource):
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
+        instance._import_row = row
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -429,6 +430,8 @@ class CuratedResource(resources.ModelResource):
             parent = self.parent_of(instance)
             if parent is None or user is None:
                 return {}
+            if getattr(instance, "_stored_copy", None) is not None and not self._changed_values(instance):
+                return {}  # an unchanged row of a published record: simply unchanged
             try:
                 services.require_editable_state(parent, what=f"its {instance._meta.verbose_name_plural}")
             except services.WorkflowError as exc:
@@ -478,11 +481,24 @@ class CuratedResource(resources.ModelResource):
         if stored is None:
             return {}
         editable = services.editable_fields(type(instance))
-        return {
+        changed = {
             name: getattr(instance, field.name)
             for name, field in editable.items()
             if not field.many_to_many and getattr(instance, field.attname) != getattr(stored, field.attname)
         }
+        # Many-to-many columns (a law's amends, a country's sources) count too: held, never written live.
+        row = getattr(instance, "_import_row", None) or {}
+        for field in self.get_import_fields():
+            model_field = editable.get(field.attribute)
+            if model_field is None or not model_field.many_to_many or field.column_name not in row:
+                continue
+            try:
+                wanted = sorted(obj.pk for obj in field.clean(row))
+            except ValueError:
+                continue  # reported on its column by import_instance
+            if wanted != sorted(getattr(stored, model_field.name).values_list("pk", flat=True)):
+                changed[model_field.name] = wanted
+        return changed
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if getattr(instance, "_hold_for_review", False):
