@@ -354,7 +354,10 @@ class Revision(models.Model):
         "[{model, op: create|update|delete, pk, values, old, version}].",
     )
     old_values = models.JSONField(
-        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="The record's values when the change was proposed."
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The record's values when the change was proposed.",
     )
     reason = models.CharField(max_length=400, help_text="Why the change is made, in the submitter's words.")
     status = models.CharField(

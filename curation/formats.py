@@ -24,7 +24,6 @@ from core.safe_cells import neutralise_dataset, restore_dataset, xlsx_strings_on
 from orgs.models import SubCondition
 
 from .dataset import default_paths, load_paths
-
 from .resources import (
     AssessmentResource,
     ClaimResource,

@@ -67,7 +67,8 @@ def put_in(org_type, state, author):
 
 def snapshot(org_type):
     org_type = OrganizationType.objects.get(pk=org_type.pk)
-    quotes = tuple(Reference.objects.filter(assessment__org_type=org_type).order_by("pk").values_list("quote", flat=True))
+    references = Reference.objects.filter(assessment__org_type=org_type).order_by("pk")
+    quotes = tuple(references.values_list("quote", flat=True))
     return org_type.name, org_type.publication_status, quotes
 
 
