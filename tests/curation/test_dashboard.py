@@ -76,7 +76,7 @@ def test_dashboard_and_queue_are_for_staff_only(client, curated):
 
 @pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.ARCHIVED])
 def test_unverified_references_on_unpublished_types_is_not_listed(client, curated, analyst, status):
-    curated["org_type"].publication_status = status
+    curated["org_type"].load_state(status)  # the state machine's server-only transition
     curated["org_type"].save()
     Reference.objects.filter(assessment__org_type=curated["org_type"]).update(verification=Verification.UNVERIFIED)
     client.force_login(analyst)
