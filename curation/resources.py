@@ -17,6 +17,7 @@ databases. ``CuratedResource`` gives every resource the same behaviour:
 
 from __future__ import annotations
 
+import copy
 from contextvars import ContextVar
 from functools import cached_property
 
@@ -375,7 +376,7 @@ class CuratedResource(resources.ModelResource):
         instance._status_in_file = None
         if not new:
             # The stored values, to tell what a row changes on a published record (held for review).
-            instance._stored_copy = type(instance)._default_manager.filter(pk=instance.pk).first()
+            instance._stored_copy = copy.copy(instance)  # loaded, not yet imported into: no query
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # The publication state is a protected state machine: a file never assigns it. Its column is

@@ -114,7 +114,7 @@ def test_a_change_to_a_published_record_waits_for_approval(curated, analyst, edi
     assert list(law.amends.all()) == []
     assert law.publication_status == S.PUBLISHED
     latest = law.history.latest("history_date")
-    assert latest.history_change_reason == "Approved change: Official title"
+    assert latest.history_change_reason .startswith("Approved change #") and latest.history_change_reason.endswith(": Official title")
     assert latest.history_user == analyst
 
 
