@@ -4,8 +4,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.encoding import iri_to_uri
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from .choices import PublicationStatus
+
+Status = PublicationStatus
 
 # Years a source, a statistic or a law can sensibly carry.
 MIN_YEAR = 1800
@@ -37,14 +40,38 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class PublishableModel(TimeStampedModel):
-    """A curated record that the public sees only once it is published."""
+def _may(action):
+    """A transition's permission: the model's ``<action>_<model>`` permission (``change`` or ``publish``)."""
 
-    publication_status = models.CharField(
+    def check(instance, user):
+        opts = instance._meta
+        return user is not None and user.is_active and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    check.__name__ = f"may_{action}"
+    return check
+
+
+def _server_only(instance, user):
+    """Only the server itself (a management command, no user) may set a state outright."""
+    return user is None
+
+
+class PublishableModel(FSMModelMixin, TimeStampedModel):
+    """
+    A curated record that the public sees only once it is published.
+
+    ``publication_status`` is a protected state machine (django-fsm-2): assigning it
+    raises ``AttributeError``; it moves only through the transitions below, each
+    carrying its permission (``has_transition_perm``). ``curation.services`` calls
+    them; nothing else does.
+    """
+
+    publication_status = FSMField(
         max_length=12,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
         db_index=True,
+        protected=True,
         help_text="Only published records reach the public site and the anonymous API.",
     )
     last_verified = models.DateField(
@@ -55,6 +82,41 @@ class PublishableModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        # ``clean_fields`` re-assigns every field it cleans; the state is set by transitions only,
+        # which keep it to its choices, so it is not cleaned (nor re-assigned) here.
+        super().clean_fields(exclude={*(exclude or ()), "publication_status"})
+
+    @transition(field=publication_status, source=Status.DRAFT, target=Status.IN_REVIEW, permission=_may("change"))
+    def submit(self):
+        """An analyst asks for the draft to be published."""
+
+    @transition(field=publication_status, source=Status.IN_REVIEW, target=Status.PUBLISHED, permission=_may("publish"))
+    def publish(self):
+        """An editor (not the submitter, with two-person review) publishes it."""
+
+    @transition(field=publication_status, source=Status.IN_REVIEW, target=Status.DRAFT, permission=_may("publish"))
+    def send_back(self):
+        """An editor returns it to draft."""
+
+    @transition(field=publication_status, source=Status.PUBLISHED, target=Status.ARCHIVED, permission=_may("publish"))
+    def archive(self):
+        """An editor withdraws it from the public."""
+
+    @transition(field=publication_status, source=Status.ARCHIVED, target=Status.DRAFT, permission=_may("publish"))
+    def reopen(self):
+        """An editor turns an archived record back into a draft."""
+
+    @transition(
+        field=publication_status,
+        source="*",
+        target=RETURN_VALUE(*PublicationStatus.values),
+        permission=_server_only,
+    )
+    def load_state(self, status):
+        """The dataset loader and command imports (no user) restore a stored state."""
+        return status
 
     @property
     def is_published(self):

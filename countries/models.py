@@ -324,7 +324,22 @@ class Revision(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=12, choices=RevisionKind.choices)
-    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values.")
+    changes = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values."
+    )
+    rows = models.JSONField(
+        default=list,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The change set's rows (cells, references, legal bases, law events): "
+        "[{model, op: create|update|delete, pk, values, old, version}].",
+    )
+    old_values = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The record's values when the change was proposed.",
+    )
     reason = models.CharField(max_length=400, help_text="Why the change is made, in the submitter's words.")
     status = models.CharField(
         max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING, db_index=True

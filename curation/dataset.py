@@ -34,6 +34,8 @@ from countries.querysets import refresh_laws_at_end
 from orgs.landscape import refresh_all
 from orgs.signals import reclassify_at_end
 
+from .services import load_state
+
 # libyaml's safe loader where PyYAML was built with it (ten times faster), else the pure-Python one.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -152,7 +154,10 @@ def _load_record(record, where, reason, report):
                 continue
             new = getattr(incoming, f.attname)
             if getattr(target, f.attname) != new:
-                setattr(target, f.attname, new)
+                if f.attname == "publication_status":
+                    load_state(target, new)  # a protected state machine (core.models)
+                else:
+                    setattr(target, f.attname, new)
                 changed_fields.add(f.name)
 
     m2m_changes = {}

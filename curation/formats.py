@@ -21,7 +21,9 @@ from import_export.results import RowResult
 from openpyxl import load_workbook
 
 from core.safe_cells import neutralise_dataset, restore_dataset, xlsx_strings_only
+from orgs.models import SubCondition
 
+from .dataset import default_paths, load_paths
 from .resources import (
     AssessmentResource,
     ClaimResource,
@@ -218,10 +220,13 @@ def has_problems(result) -> bool:
     return result.has_errors() or result.has_validation_errors()
 
 
-def import_whole(sheets: dict[str, tablib.Dataset], *, dry_run, file_name, progress=None):
+def import_whole(sheets: dict[str, tablib.Dataset], *, dry_run, file_name, progress=None, user=None):
     """
     Import every sheet in dependency order in one transaction: all or nothing.
     Returns {name: (result, lines)}; rolled back if any sheet has a problem or on dry run.
+    Into an empty database the method (features, sub-conditions, families: not part of an
+    export) is loaded first from the shipped ``fixtures/method.yaml``. With ``user`` (an
+    analyst's import) the workflow applies row by row (``CuratedResource``).
     """
     unknown = set(sheets) - set(RESOURCES)
     if unknown:
@@ -230,12 +235,14 @@ def import_whole(sheets: dict[str, tablib.Dataset], *, dry_run, file_name, progr
         )
     outcome = {}
     with transaction.atomic():
+        if not SubCondition.objects.exists():
+            load_paths([default_paths()[0]], reason="The method, before importing a dataset")
         for name in RESOURCES:
             if name not in sheets:
                 continue
             # Sheets are written for real inside the outer transaction, so later sheets see the
             # records earlier ones create; a dry run rolls the outer transaction back at the end.
-            result, lines = import_file_data(name, sheets[name], dry_run=False, file_name=file_name)
+            result, lines = import_file_data(name, sheets[name], dry_run=False, file_name=file_name, user=user)
             outcome[name] = (result, lines)
             if progress is not None:
                 progress.update(len(sheets[name]))

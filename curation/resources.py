@@ -17,10 +17,11 @@ databases. ``CuratedResource`` gives every resource the same behaviour:
 
 from __future__ import annotations
 
+import copy
 from contextvars import ContextVar
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import (
     CheckConstraint,
@@ -41,6 +42,7 @@ from countries.models import Country, Law, LawEvent, Source, Statistic
 from orgs.models import Assessment, Claim, LegalBasis, OrganizationType, Reference
 from orgs.signals import reclassify_at_end
 
+from . import services
 from .services import short_reason
 
 # The column that identifies a record of each model in a file.
@@ -371,8 +373,23 @@ class CuratedResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._status_before_import = None if new else getattr(instance, "publication_status", None)
+        instance._status_in_file = None
+        if not new:
+            # The stored values, to tell what a row changes on a published record (held for review).
+            instance._stored_copy = copy.copy(instance)  # loaded, not yet imported into: no query
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # The publication state is a protected state machine: a file never assigns it. Its column is
+        # read and compared (see _publication_errors); only the server (no user) restores a state.
+        if field.attribute == "publication_status":
+            if field.column_name in row:
+                value = field.clean(row, **kwargs)
+                instance._status_in_file = str(value).strip() if value not in (None, "") else None
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
+        instance._import_row = row
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -404,43 +421,106 @@ class CuratedResource(resources.ModelResource):
         return getattr(instance, self.parent_attr, None)
 
     def _publication_errors(self, instance, user):
-        if user is None:
-            return {}  # management commands run with the server's authority
+        """
+        The workflow, for a file (``curation.services`` decides): rows of a record that is not a
+        draft are refused; a published record's changes are held for review (``save_instance``);
+        a record in review or archived is frozen; the status column is never written by a user's
+        file (new rows are drafts), and only the server (a command) restores a stored state.
+        """
         if self.parent_attr:
             parent = self.parent_of(instance)
-            popts = type(parent)._meta if parent is not None else None
-            if (
-                parent is not None
-                and parent.publication_status == PublicationStatus.PUBLISHED
-                and not user.has_perm(f"{popts.app_label}.publish_{popts.model_name}")
-            ):
-                return {
-                    self.parent_attr: [
-                        f"The {popts.verbose_name} '{parent}' is published: only an editor may change its "
-                        f"{instance._meta.verbose_name_plural} by file."
-                    ]
-                }
+            if parent is None or user is None:
+                return {}
+            if getattr(instance, "_stored_copy", None) is not None and not self._changed_values(instance):
+                return {}  # an unchanged row of a published record: simply unchanged
+            try:
+                services.require_editable_state(parent, what=f"its {instance._meta.verbose_name_plural}")
+            except services.WorkflowError as exc:
+                return {self.parent_attr: [f"{exc} Propose the change in the admin instead of by file."]}
             return {}
         if not hasattr(instance, "publication_status"):
             return {}
-        opts = instance._meta
-        if user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"):
+        before, wanted = instance._status_before_import, instance._status_in_file
+        if wanted is not None and wanted not in PublicationStatus.values:
+            return {
+                "publication_status": [
+                    f"{wanted!r} is not a publication status; expected one of {', '.join(PublicationStatus.values)}."
+                ]
+            }
+        if user is None:
+            if wanted is not None:
+                services.load_state(instance, wanted)  # the server's authority (commands)
             return {}
-        before = instance._status_before_import
-        if before in (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED):
+        if before is None:
+            if wanted not in (None, PublicationStatus.DRAFT):
+                return {
+                    "publication_status": [
+                        f"A new row is imported as a draft, not {wanted!r}: it is published through review. "
+                        "Import it as 'draft' (or leave the cell empty) and submit it for review."
+                    ]
+                }
+            return {}
+        if wanted is not None and wanted != before:
             return {
                 "publication_status": [
-                    f"This {opts.verbose_name} is {before.replace('_', ' ')}: only an editor may change it "
-                    "by file. Propose the change in the admin instead."
+                    f"Stored as {before!r}, the file says {wanted!r}: a file never changes a publication status; "
+                    "use the workflow actions in the admin."
                 ]
             }
-        if instance.publication_status not in (PublicationStatus.DRAFT, before):
-            return {
-                "publication_status": [
-                    "Only an editor may publish or archive; import the row as 'draft' and submit it for review."
-                ]
-            }
+        if before in (PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED):
+            if self._changed_values(instance):
+                try:
+                    services.require_editable_state(instance._stored_copy)
+                except services.WorkflowError as exc:
+                    return {"publication_status": [str(exc)]}
+        if before == PublicationStatus.PUBLISHED and self._changed_values(instance):
+            instance._hold_for_review = True
         return {}
+
+    def _changed_values(self, instance):
+        stored = getattr(instance, "_stored_copy", None)
+        if stored is None:
+            return {}
+        editable = services.editable_fields(type(instance))
+        changed = {
+            name: getattr(instance, field.name)
+            for name, field in editable.items()
+            if not field.many_to_many and getattr(instance, field.attname) != getattr(stored, field.attname)
+        }
+        # Many-to-many columns (a law's amends, a country's sources) count too: held, never written live.
+        row = getattr(instance, "_import_row", None) or {}
+        for field in self.get_import_fields():
+            model_field = editable.get(field.attribute)
+            if model_field is None or not model_field.many_to_many or field.column_name not in row:
+                continue
+            try:
+                wanted = sorted(obj.pk for obj in field.clean(row))
+            except ValueError:
+                continue  # reported on its column by import_instance
+            if wanted != sorted(getattr(stored, model_field.name).values_list("pk", flat=True)):
+                changed[model_field.name] = wanted
+        return changed
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if getattr(instance, "_hold_for_review", False):
+            # A published record: the row's changes become a change for review; the record is untouched.
+            file_name = kwargs.get("file_name") or "a file"
+            try:
+                services.revision_propose(
+                    record=instance._stored_copy,
+                    user=kwargs.get("user"),
+                    values=self._changed_values(instance),
+                    reason=f"Imported from {file_name}",
+                )
+            except (services.WorkflowError, PermissionDenied) as exc:
+                raise ValidationError({"publication_status": [str(exc)]}) from exc
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if getattr(instance, "_hold_for_review", False):
+            return
+        super().save_m2m(instance, row, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         file_name = kwargs.get("file_name") or "a file"
@@ -597,6 +677,7 @@ class StatisticResource(CuratedResource):
         ]
 
     export_order_by = ("slug",)
+
 
 # Organization types, their legal bases, their cells (assessments), the references the
 # cells' findings rest on, and the research's claims. A type's classification and a cell's

@@ -16,11 +16,16 @@ record's history says who did what and why.
 
 from __future__ import annotations
 
+import difflib
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
+from django_fsm import can_proceed, has_transition_perm
 
 from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
@@ -76,18 +81,38 @@ def _locked(record):
     return type(record)._default_manager.select_for_update().get(pk=record.pk)
 
 
-def _save_status(record, status, *, user, reason):
-    record.publication_status = status
+def _transition(record, name, *, user, reason, **kwargs):
+    """
+    Run the record's state-machine transition ``name`` (``core.models.PublishableModel``) if
+    ``user`` holds its permission and the record is in a state it starts from, then save
+    with a history row. The only way a publication status changes.
+    """
+    method = getattr(record, name)
+    if not can_proceed(method):
+        raise WorkflowError(
+            f"This {record._meta.verbose_name} is {record.get_publication_status_display()}: "
+            f"it cannot be {name.replace('_', ' ')}ed from there."
+        )
+    if not has_transition_perm(method, user):
+        raise PermissionDenied(f"You may not {name.replace('_', ' ')} this {record._meta.verbose_name}.")
+    method(**kwargs)
     record._change_reason = short_reason(reason)
     record._history_user = user
     record.save()
 
 
+def load_state(record, status):
+    """Set a loaded record's state outright: the dataset loader and command imports only (no user)."""
+    method = record.load_state
+    if not has_transition_perm(method, None):  # pragma: no cover - the permission is the server's
+        raise PermissionDenied("Only the server sets a state outright.")
+    if record.publication_status != status:
+        method(status)
+
+
 def _check_two_person(revision, user, verb):
     if two_person_review() and revision.submitted_by_id == user.pk:
-        raise WorkflowError(
-            f"Two-person review is on: you submitted this yourself, so another editor must {verb} it."
-        )
+        raise WorkflowError(f"Two-person review is on: you submitted this yourself, so another editor must {verb} it.")
 
 
 def record_submit_for_review(*, record, user, reason="Submitted for review") -> Revision:
@@ -106,7 +131,7 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
             reason=reason,
             submitted_by=user,
         )
-        _save_status(record, Status.IN_REVIEW, user=user, reason=f"Submitted for review: {reason}")
+        _transition(record, "submit", user=user, reason=f"Submitted for review: {reason}")
     return revision
 
 
@@ -120,7 +145,7 @@ def record_publish(*, record, user, note="") -> Revision:
             raise WorkflowError("Only a record submitted for review can be published.")
         _check_two_person(revision, user, "publish")
         _decide(revision, user, RevisionStatus.APPROVED, note)
-        _save_status(record, Status.PUBLISHED, user=user, reason=f"Published (approved by {user})")
+        _transition(record, "publish", user=user, reason=f"Published (approved by {user})")
     return revision
 
 
@@ -135,7 +160,7 @@ def record_send_back(*, record, user, note) -> Revision:
         if record.publication_status != Status.IN_REVIEW or revision is None:
             raise WorkflowError("Only a record in review can be sent back.")
         _decide(revision, user, RevisionStatus.REJECTED, note)
-        _save_status(record, Status.DRAFT, user=user, reason=f"Sent back to draft: {note}")
+        _transition(record, "send_back", user=user, reason=f"Sent back to draft: {note}")
     return revision
 
 
@@ -151,7 +176,7 @@ def record_archive(*, record, user, reason) -> None:
         revision = pending_revision(record)
         if revision is not None:
             _decide(revision, user, RevisionStatus.REJECTED, "Record archived")
-        _save_status(record, Status.ARCHIVED, user=user, reason=f"Archived: {reason}")
+        _transition(record, "archive", user=user, reason=f"Archived: {reason}")
 
 
 def record_reopen(*, record, user, reason) -> None:
@@ -161,7 +186,152 @@ def record_reopen(*, record, user, reason) -> None:
         record = _locked(record)
         if record.publication_status != Status.ARCHIVED:
             raise WorkflowError("Only an archived record can be reopened.")
-        _save_status(record, Status.DRAFT, user=user, reason=f"Reopened as draft: {reason}")
+        _transition(record, "reopen", user=user, reason=f"Reopened as draft: {reason}")
+
+
+# The one write path ------------------------------------------------------------------
+# Every entry point (admin form, inline, list action, history revert, imports, API, commands)
+# creates, changes and deletes curated records through these functions; none saves on its own.
+#   draft      -> edited in place by whoever may change the model;
+#   in review  -> frozen: nobody edits it (an editor publishes it or sends it back first);
+#   published  -> an edit becomes a pending change (revision_propose), applied on approval;
+#   archived   -> frozen until an editor reopens it.
+# A row (a cell, a reference, a legal basis, a law event) follows its publishable parent.
+
+# model label -> the path from a row to the publishable record it belongs to
+ROW_PARENTS = {
+    "orgs.assessment": ("org_type",),
+    "orgs.reference": ("assessment", "org_type"),
+    "orgs.legalbasis": ("org_type",),
+    "countries.lawevent": ("law",),
+}
+
+
+def parent_of(row):
+    """The publishable record ``row`` belongs to (or None: the row is not a child row)."""
+    path = ROW_PARENTS.get(row._meta.label_lower)
+    if path is None:
+        return None
+    target = row
+    for attr in path:
+        if getattr(target, f"{attr}_id", None) is None:
+            return None
+        target = getattr(target, attr)
+    return target
+
+
+def is_publishable(model) -> bool:
+    return any(f.name == "publication_status" for f in model._meta.concrete_fields)
+
+
+def stored_status(record):
+    if record.pk is None:
+        return None
+    return type(record)._default_manager.filter(pk=record.pk).values_list("publication_status", flat=True).first()
+
+
+def require_editable_state(record, *, what="it"):
+    """Refuse to change a record (or, ``what``, one of its rows) unless it is a draft."""
+    status = stored_status(record)
+    if status in (None, Status.DRAFT):
+        return
+    name = f"{record._meta.verbose_name} '{record}'"
+    if status == Status.IN_REVIEW:
+        raise WorkflowError(
+            f"The {name} is in review, so {what} is frozen: an editor publishes it or sends it back to draft first."
+        )
+    if status == Status.ARCHIVED:
+        raise WorkflowError(f"The {name} is archived, so {what} is frozen: an editor reopens it first.")
+    raise WorkflowError(f"The {name} is published: {what} changes only through a change proposed for review.")
+
+
+def _perm(user, model, action):
+    opts = model._meta
+    return user is None or user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def _stamp(record, user, reason):
+    record._change_reason = short_reason(reason)
+    if user is not None:
+        record._history_user = user
+
+
+def record_create(*, record, user, reason="Created", m2m=None):
+    """
+    Create a curated record (a row of a draft too): as a draft whatever was asked
+    (only the server, with no user, loads a stored state), after the model's checks.
+    """
+    model = type(record)
+    _require(_perm(user, model, "add"), f"You may not add {model._meta.verbose_name_plural}.")
+    if record.pk is not None and model._default_manager.filter(pk=record.pk).exists():
+        raise WorkflowError("This record exists already.")
+    if is_publishable(model) and user is not None and record.publication_status != Status.DRAFT:
+        raise WorkflowError(
+            "A new record starts as a draft; it is published through review, never by setting its status."
+        )
+    parent = parent_of(record)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        record.full_clean(exclude=list(m2m or ()))
+        _stamp(record, user, reason)
+        record.save()
+        for name, values in (m2m or {}).items():
+            getattr(record, name).set(values)
+    return record
+
+
+def record_update(*, record, user, reason, m2m=None, values=None, rows=()):
+    """
+    Save ``record`` (an instance holding the edited values) if it may change in
+    place; for a published record, hold ``values`` (field -> new value) as a change
+    for review instead and return the pending ``Revision``. Returns None when saved.
+    """
+    model = type(record)
+    _require(_perm(user, model, "change"), f"You may not change {model._meta.verbose_name_plural}.")
+    if not reason or not str(reason).strip():
+        raise ValidationError("Give a reason for the change.")
+    status = stored_status(record) if is_publishable(model) else None
+    if status == Status.PUBLISHED and user is not None:
+        stored = model._default_manager.get(pk=record.pk)
+        return revision_propose(record=stored, user=user, values=values or {}, reason=reason, rows=rows)
+    if is_publishable(model) and user is not None:
+        require_editable_state(record)
+    parent = parent_of(record)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        record.full_clean(exclude=list(m2m or ()))
+        _stamp(record, user, reason)
+        record.save()
+        for name, pks in (m2m or {}).items():
+            getattr(record, name).set(pks)
+    return None
+
+
+def record_delete(*, record, user, reason="Deleted"):
+    """Delete a draft (or a row of a draft); published records are archived, never deleted."""
+    model = type(record)
+    _require(_perm(user, model, "delete"), f"You may not delete {model._meta.verbose_name_plural}.")
+    if user is not None:
+        if is_publishable(model):
+            status = stored_status(record)
+            if status == Status.PUBLISHED:
+                raise WorkflowError(f"The {model._meta.verbose_name} '{record}' is published: archive it instead.")
+            require_editable_state(record)
+        parent = parent_of(record)
+        if parent is not None:
+            require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+    with transaction.atomic():
+        _stamp(record, user, reason)
+        record.delete()
+
+
+def check_row_editable(*, row, user):
+    """Raise unless ``user`` may change ``row`` in place (its parent is a draft)."""
+    parent = parent_of(row)
+    if parent is not None and user is not None:
+        require_editable_state(parent, what=f"its {row._meta.verbose_name_plural}")
 
 
 # Proposed changes to published records -------------------------------------------
@@ -172,9 +342,7 @@ def editable_fields(model):
     return {
         f.name: f
         for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
-        if f.editable
-        and not f.primary_key
-        and f.name not in {"publication_status", "created_at", "updated_at"}
+        if f.editable and not f.primary_key and f.name not in {"publication_status", "created_at", "updated_at"}
     }
 
 
@@ -182,17 +350,80 @@ def _serialize(record, field):
     if field.many_to_many:
         return sorted(obj.pk for obj in field.value_from_object(record))
     value = getattr(record, field.attname)
-    return (
-        field.value_to_string(record)
-        if value is not None and not isinstance(value, (int, bool, str))
-        else value
-    )
+    return field.value_to_string(record) if value is not None and not isinstance(value, (int, bool, str)) else value
 
 
-def revision_propose(*, record, user, values, reason) -> Revision:
+def _row_model(label):
+    return apps.get_model(label)
+
+
+def row_op(row, op, *, version=None):
     """
-    Hold ``values`` (field name -> new value, model values or pks) as a pending
-    change to a published record; the record itself is not touched.
+    One row of a change set: ``op`` is create, update or delete; an update carries only the
+    fields that differ from the stored row; every op keeps the stored (old) values and the
+    row's version (``updated_at``) it was read at, so a stale proposal is refused.
+    """
+    model = type(row)
+    fields = {n: f for n, f in editable_fields(model).items() if not f.many_to_many}
+    stored = model._default_manager.filter(pk=row.pk).first() if row.pk is not None and op != "create" else None
+    if op != "create" and stored is None:
+        raise WorkflowError(f"The {model._meta.verbose_name} '{row}' no longer exists.")
+    old = {n: _serialize(stored, f) for n, f in fields.items()} if stored is not None else {}
+    values = {}
+    if op != "delete":
+        values = {n: _serialize(row, f) for n, f in fields.items()}
+        if op == "update":
+            values = {n: v for n, v in values.items() if old.get(n) != v}
+    return {
+        "model": model._meta.label_lower,
+        "op": op,
+        "pk": stored.pk if stored is not None else None,
+        "label": str(stored or row),
+        "values": values,
+        "old": old,
+        "version": version or (stored.updated_at.isoformat() if stored is not None else None),
+    }
+
+
+def _check_row(record, op):
+    """A proposed row belongs to ``record``, is unchanged since it was read, and passes the model's checks."""
+    model = _row_model(op["model"])
+    if op["model"] not in ROW_PARENTS:
+        raise ValidationError(f"{model._meta.verbose_name_plural} are not rows of a change set.")
+    if op["op"] in ("update", "delete"):
+        stored = model._default_manager.filter(pk=op["pk"]).first()
+        if stored is None:
+            raise WorkflowError(f"The {model._meta.verbose_name} '{op['label']}' no longer exists.")
+        if op.get("version") and stored.updated_at.isoformat() != op["version"]:
+            raise WorkflowError(
+                f"The {model._meta.verbose_name} '{op['label']}' was changed by someone else after you opened it: "
+                "your change to it was NOT kept. Open the record again and re-apply it."
+            )
+        row = stored
+    else:
+        row = model()
+    if op["op"] != "delete":
+        _set_values(row, op["values"])
+    owner = parent_of(row)
+    if owner is None or (type(owner), owner.pk) != (type(record), record.pk):
+        raise ValidationError(f"The {model._meta.verbose_name} '{op['label']}' does not belong to '{record}'.")
+    if op["op"] != "delete":
+        row.full_clean()
+    return row
+
+
+def _set_values(row, values):
+    fields = editable_fields(type(row))
+    for name, value in values.items():
+        field = fields[name]
+        setattr(row, field.attname, value if field.is_relation else field.to_python(value))
+
+
+def revision_propose(*, record, user, values, reason, rows=()) -> Revision:
+    """
+    Hold a change set for a published record: ``values`` (field name -> new value, model
+    values or pks) and ``rows`` (``row_op`` dicts: its cells' references, legal bases, law
+    events); the record and its rows are not touched until an editor approves.
     """
     _require(can_edit(user, type(record)), "You may not edit these records.")
     if not reason.strip():
@@ -206,10 +437,8 @@ def revision_propose(*, record, user, values, reason) -> Revision:
         if record.publication_status != Status.PUBLISHED:
             raise WorkflowError("Only published records take proposed changes; edit drafts directly.")
         if pending_revision(record) is not None:
-            raise WorkflowError(
-                "A change to this record is already waiting for review; it must be decided first."
-            )
-        changes = {}
+            raise WorkflowError("A change to this record is already waiting for review; it must be decided first.")
+        changes, old_values = {}, {}
         for name, value in values.items():
             field = fields[name]
             if field.many_to_many:
@@ -219,18 +448,59 @@ def revision_propose(*, record, user, values, reason) -> Revision:
             else:
                 copy = type(record)(**{field.attname: value})
                 changes[name] = _serialize(copy, field)
+            old_values[name] = _serialize(record, field)
+            if old_values[name] == changes[name]:
+                del changes[name], old_values[name]
+        rows = [op for op in rows if op["op"] != "update" or op["values"]]
+        for op in rows:
+            _check_row(record, op)
+        if not changes and not rows:
+            raise WorkflowError("Nothing to propose: the values are those already published.")
         return Revision.objects.create(
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
             kind=RevisionKind.CHANGE,
             changes=changes,
+            old_values=old_values,
+            rows=list(rows),
             reason=reason,
             submitted_by=user,
         )
 
 
+def marked_diff(old, new):
+    """(old html, new html): both full values, the words removed marked <del>, those added <ins>."""
+    a, b = str(old if old is not None else "").split(" "), str(new if new is not None else "").split(" ")
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        old_words, new_words = escape(" ".join(a[i1:i2])), escape(" ".join(b[j1:j2]))
+        if tag == "equal":
+            left.append(old_words)
+            right.append(new_words)
+        else:
+            if old_words:
+                left.append(f"<del>{old_words}</del>")
+            if new_words:
+                right.append(f"<ins>{new_words}</ins>")
+    return " ".join(left), " ".join(right)
+
+
+def _shown(field, value):
+    if value in (None, "", []):
+        return ""
+    if field.many_to_many:
+        return ", ".join(str(o) for o in field.related_model._default_manager.filter(pk__in=value))
+    if field.is_relation:
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    return value
+
+
 def revision_diff(revision):
-    """[(field verbose name, current value, proposed value)] for a change revision."""
+    """
+    [(what, old, new, old marked, new marked)] for a change set: the record's fields, then each
+    row (created, changed, deleted). The old value is the one stored when the change was
+    proposed, so the diff reads the same after the decision.
+    """
     record = revision.record
     fields = editable_fields(type(record))
     rows = []
@@ -238,19 +508,27 @@ def revision_diff(revision):
         field = fields.get(name)
         if field is None:
             continue
-        if field.many_to_many:
-            current = ", ".join(str(o) for o in getattr(record, name).all())
-            proposed_text = ", ".join(
-                str(o) for o in field.related_model._default_manager.filter(pk__in=proposed)
-            )
-        elif field.is_relation:
-            current = str(getattr(record, name) or "")
-            target = field.related_model._default_manager.filter(pk=proposed).first() if proposed else None
-            proposed_text = str(target or "")
+        if name in (revision.old_values or {}):
+            current = revision.old_values[name]
         else:
-            current = getattr(record, name)
-            proposed_text = proposed
-        rows.append((field.verbose_name, current, proposed_text))
+            current = _serialize(record, field)
+        old, new = _shown(field, current), _shown(field, proposed)
+        rows.append((field.verbose_name, old, new, *marked_diff(old, new)))
+    for op in revision.rows or ():
+        model = _row_model(op["model"])
+        row_fields = editable_fields(model)
+        verb = {"create": "new", "update": "changed", "delete": "deleted"}[op["op"]]
+        names = op["values"] if op["op"] != "delete" else op["old"]
+        for name in names:
+            field = row_fields.get(name)
+            if field is None:
+                continue
+            old = _shown(field, op["old"].get(name)) if op["op"] != "create" else ""
+            new = _shown(field, op["values"].get(name)) if op["op"] != "delete" else ""
+            if op["op"] == "delete" and old == "":
+                continue
+            what = f"{model._meta.verbose_name} '{op['label']}' ({verb}): {field.verbose_name}"
+            rows.append((what, old, new, *marked_diff(old, new)))
     return rows
 
 
@@ -275,8 +553,23 @@ def _decide(revision, user, status, note):
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
+def _apply_rows(record, revision, user):
+    reason = short_reason(f"Approved change #{revision.pk} by {user}: {revision.reason}")
+    for op in revision.rows or ():
+        row = _check_row(record, op)  # refuses a row changed since it was proposed
+        row._change_reason = reason
+        row._history_user = revision.submitted_by or user
+        if op["op"] == "delete":
+            row.delete()
+        else:
+            row.save()
+
+
 def revision_approve(*, revision, user, note="") -> Revision:
-    """An editor approves a pending revision; a change's values are written to the record."""
+    """
+    An editor approves a pending change set: its values and rows are written to the record
+    (history: the author as the user, the reviewer and reason in the change reason).
+    """
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may approve.")
     if revision.kind == RevisionKind.PUBLICATION:
@@ -287,14 +580,81 @@ def revision_approve(*, revision, user, note="") -> Revision:
             raise WorkflowError("This request has already been decided.")
         _check_two_person(revision, user, "approve")
         record = _locked(record)
+        _apply_rows(record, revision, user)
         m2m = _apply(record, revision.changes)
-        record._change_reason = short_reason(f"Approved change: {revision.reason}")
+        # Saved after its rows, so the record's history row is the version with this change set's rows
+        # (a revert to it restores them), naming the author (user), the reviewer and the reason.
+        record._change_reason = short_reason(f"Approved change #{revision.pk} by {user}: {revision.reason}")
         record._history_user = revision.submitted_by or user
         record.save()
         for name, pks in m2m.items():
             getattr(record, name).set(pks)
         _decide(revision, user, RevisionStatus.APPROVED, note)
     return revision
+
+
+def changeset_revert(*, record, user, history_id, reason) -> Revision:
+    """
+    Propose a published record back to an earlier version: its fields as they were and its
+    rows (cells' references, legal bases, law events) as they stood then, as one change set
+    for review (nothing changes until another editor approves).
+    """
+    historic = record.history.get(history_id=history_id)
+    then = historic.history_date
+    old = historic.instance
+    values = {
+        name: getattr(old, name)
+        for name, field in editable_fields(type(record)).items()
+        if not field.many_to_many and getattr(old, field.attname) != getattr(record, field.attname)
+    }
+    ops = []
+    for label, path in ROW_PARENTS.items():
+        model = _row_model(label)
+        lookup = "__".join(path)
+        if parent_model_of(label) is not type(record):
+            continue
+        now = {r.pk: r for r in model._default_manager.filter(**{lookup: record})}
+        # The rows as they stood then (simple-history's as_of: one historical row per record, as model instances).
+        historic_rows = [getattr(h, "instance", h) for h in model.history.as_of(then)]
+        past = {
+            r.pk: r
+            for r in historic_rows
+            if (len(path) == 1 and getattr(r, f"{path[0]}_id") == record.pk)
+            or (len(path) == 2 and _belongs_then(r, path, record, then))
+        }
+        fixed = label == "orgs.assessment"  # a type's six cells are never added or removed, only edited
+        for pk, row in now.items():
+            if pk not in past and not fixed:
+                ops.append(row_op(row, "delete"))
+        for pk, row in past.items():
+            if pk in now:
+                stored = now[pk]
+                for field in editable_fields(model).values():
+                    if not field.many_to_many:
+                        setattr(stored, field.attname, getattr(row, field.attname))
+                op = row_op(stored, "update")
+                if op["values"]:
+                    ops.append(op)
+            elif not fixed:
+                fresh = model(
+                    **{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
+                )
+                ops.append(row_op(fresh, "create"))
+    return revision_propose(record=record, user=user, values=values, reason=reason, rows=ops)
+
+
+def parent_model_of(label):
+    model = _row_model(label)
+    for attr in ROW_PARENTS[label]:
+        model = model._meta.get_field(attr).related_model
+    return model
+
+
+def _belongs_then(row, path, record, then):
+    # A reference belongs to a cell (assessment); cells are never moved between types.
+    parent_model = type(row)._meta.get_field(path[0]).related_model
+    parent = parent_model._default_manager.filter(pk=getattr(row, f"{path[0]}_id")).first()
+    return parent is not None and getattr(parent, f"{path[1]}_id") == record.pk
 
 
 def revision_reject(*, revision, user, note) -> Revision:

@@ -68,7 +68,7 @@ def review_queue(request):
                 "record": record,
                 "record_url": _url_of(record),
                 "model": record._meta.verbose_name,
-                "diff": services.revision_diff(revision) if revision.changes else [],
+                "diff": services.revision_diff(revision) if revision.changes or revision.rows else [],
                 "may_decide": may_decide and not own,
                 "own": own,
             }

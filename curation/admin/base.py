@@ -37,8 +37,9 @@ WORKFLOW_HELP = (
     "Drafts are edited freely and reach the public only once published. Use the list's actions to "
     "submit a draft for review; an editor publishes it from the review queue"
     "{two_person}. Saving changes to a published record does not change what the public sees: the "
-    "changes are held as a review request and applied when an editor approves them. Cells and their "
-    "references, legal bases and events of a published record can be changed by editors only."
+    "changes are held as a review request and applied when an editor approves them. A record in review "
+    "or archived is frozen; its cells and their references, legal bases and events change in place only "
+    "while it is a draft."
 )
 
 
@@ -58,6 +59,19 @@ class ChangeReasonForm(VersionCheckedForm):
         help_text="Required on every edit; kept in the record's history (e.g. 'Corrected date from the gazette').",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A record in review or archived is frozen (curation.services says so; this only says it early).
+        instance = self.instance
+        if instance.pk is not None and services.is_publishable(type(instance)):
+            status = services.stored_status(instance)
+            if status in (PublicationStatus.IN_REVIEW, PublicationStatus.ARCHIVED):
+                try:
+                    services.require_editable_state(instance)
+                except services.WorkflowError as exc:
+                    raise ValidationError(str(exc)) from exc
+        return cleaned
 
 
 def is_published(obj):
@@ -99,7 +113,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             form.add_error(
                 "import_file",
                 f"The file is not UTF-8 text (byte 0x{e.object[e.start]:02x} at position {e.start}; probably "
-                "saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: \"CSV UTF-8\") and upload it again.",
+                'saved as Latin-1/Windows-1252). Save it as UTF-8 (in Excel: "CSV UTF-8") and upload it again.',
             )
         else:
             form.add_error("import_file", f"The file cannot be read as the chosen format ({type(e).__name__}: {e}).")
@@ -162,23 +176,78 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Saving -------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        """Through the one write path (``curation.services``): a draft is saved, a published record's edit held."""
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
-        if change and self.publishable:
+        if not change:
+            services.record_create(record=obj, user=request.user, reason=reason, m2m={})
+            return
+        if self.publishable and services.is_publishable(type(obj)):
             stored = type(obj)._default_manager.get(pk=obj.pk)
             if stored.publication_status == PublicationStatus.PUBLISHED:
                 self._propose(request, stored, form, reason)
                 return
-        obj._change_reason = services.short_reason(reason)
-        super().save_model(request, obj, form, change)
+            # The edited values onto the stored record: its state stays the stored one (a history
+            # revert's form holds an old copy, whose state must not come back with it).
+            for field in services.editable_fields(type(obj)).values():
+                if not field.many_to_many:
+                    setattr(stored, field.attname, getattr(obj, field.attname))
+            obj = stored
+            form.instance = stored
+        services.record_update(record=obj, user=request.user, reason=reason)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting a published record proposes it (fields and rows as they were) as a change set for review."""
+        if request.method == "POST" and self.publishable:
+            stored = self.get_object(request, object_id)
+            if stored is not None and stored.publication_status == PublicationStatus.PUBLISHED:
+                reason = request.POST.get("change_reason", "").strip() or f"Revert to version {version_id}"
+                try:
+                    services.changeset_revert(record=stored, user=request.user, history_id=version_id, reason=reason)
+                except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, f"Not reverted: {_message(exc)}", messages.ERROR)
+                    return HttpResponseRedirect(request.path)
+                self.message_user(
+                    request,
+                    "This record is published, so the revert was not applied yet: it waits in the review queue "
+                    "as one change set (the record's fields and its rows as they were) for an editor's approval.",
+                    messages.WARNING,
+                )
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[stored.pk])
+                )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _propose(self, request, stored, form, reason):
+        """A published record: its field changes and its inline rows' become one change set (save_related)."""
         fields = services.editable_fields(type(stored))
-        values = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-        if not values:
-            return  # only inline rows changed: they are saved by save_related
         request._held_for_review = True
+        request._held = {
+            "record": stored,
+            "values": {name: form.cleaned_data[name] for name in form.changed_data if name in fields},
+            "rows": [],
+            "reason": reason,
+        }
+
+    def save_related(self, request, form, formsets, change):
+        held = getattr(request, "_held", None)
+        if held is None:
+            super().save_related(request, form, formsets, change)
+            return
+        # The proposed many-to-many values travel in the change set; so do the inline rows.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if not held["values"] and not held["rows"]:
+            self.message_user(request, "Nothing changed.", messages.INFO)
+            return
         try:
-            services.revision_propose(record=stored, user=request.user, values=values, reason=reason)
+            services.record_update(
+                record=held["record"],
+                user=request.user,
+                values=held["values"],
+                rows=held["rows"],
+                reason=held["reason"],
+            )
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
             return
@@ -189,29 +258,33 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             messages.WARNING,
         )
 
-    def save_related(self, request, form, formsets, change):
-        if getattr(request, "_held_for_review", False):
-            # The proposed many-to-many values travel in the review request; the inline rows
-            # (editable on a published record by editors only) are saved as usual.
-            for formset in formsets:
-                self.save_formset(request, form, formset, change=change)
-            return
-        super().save_related(request, form, formsets, change)
-
     def save_formset(self, request, form, formset, change):
-        reason = services.short_reason(
-            form.cleaned_data.get("change_reason") or f"Edited with {form.instance}"
-        )
+        """Each inline row through the one write path; a published record's rows join its change set."""
+        reason = services.short_reason(form.cleaned_data.get("change_reason") or f"Edited with {form.instance}")
         instances = formset.save(commit=False)
+        held = getattr(request, "_held", None)
+        if held is not None:
+            for obj in formset.deleted_objects:
+                held["rows"].append(services.row_op(obj, "delete"))
+            for instance in instances:
+                op = "create" if instance._state.adding else "update"
+                held["rows"].append(services.row_op(instance, op))
+            return
         for obj in formset.deleted_objects:
-            obj._change_reason = reason
-            obj._history_user = request.user
-            obj.delete()
+            services.record_delete(record=obj, user=request.user, reason=reason)
         for instance in instances:
-            instance._change_reason = reason
-            instance._history_user = request.user
-            instance.save()
+            if instance.pk is None or instance._state.adding:
+                services.record_create(record=instance, user=request.user, reason=reason, m2m={})
+            else:
+                services.record_update(record=instance, user=request.user, reason=reason)
         formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
 
     def response_change(self, request, obj):
         if getattr(request, "_held_for_review", False):
@@ -252,18 +325,14 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Publish selected records (in review)")
     def publish(self, request, queryset):
-        self._run(
-            request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published"
-        )
+        self._run(request, queryset, lambda obj: services.record_publish(record=obj, user=request.user), "published")
 
     @admin.action(description="Archive selected records (withdraw from the public)")
     def archive(self, request, queryset):
         self._run(
             request,
             queryset,
-            lambda obj: services.record_archive(
-                record=obj, user=request.user, reason="Archived from the admin list"
-            ),
+            lambda obj: services.record_archive(record=obj, user=request.user, reason="Archived from the admin list"),
             "archived",
         )
 
@@ -271,24 +340,49 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 def _parent_locked(request, parent):
-    """Rows of a published record are changed by editors only."""
-    return is_published(parent) and not may_publish(request, type(parent))
+    """Rows of a record that is not a draft change only through review (``curation.services``)."""
+    if parent is not None and not services.is_publishable(type(parent)):
+        parent = services.parent_of(parent)  # a nested inline's obj is a row (a cell): its type decides
+    return parent is not None and parent.pk is not None and parent.publication_status != PublicationStatus.DRAFT
+
+
+def _rows_frozen(parent):
+    """Inline rows of a record in review or archived are frozen; a published record's join its change set."""
+    if parent is not None and not services.is_publishable(type(parent)):
+        parent = services.parent_of(parent)  # a nested inline's obj is a row (a cell): its type decides
+    return (
+        parent is not None
+        and parent.pk is not None
+        and parent.publication_status
+        in (
+            PublicationStatus.IN_REVIEW,
+            PublicationStatus.ARCHIVED,
+        )
+    )
 
 
 class LockedWhenParentPublishedInline:
     """
-    An inline (a cell and its references, a legal basis, a law event) that turns read-only
-    for analysts once the record it belongs to is published (``obj``: the page's record).
+    An inline (a cell and its references, a legal basis, a law event): edited in place while
+    its record is a draft, proposed with the record's change set while it is published,
+    frozen while it is in review or archived. Each row carries its version (``updated_at``),
+    so a stale row is refused (no lost update between two editors).
     """
 
+    form = VersionCheckedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "loaded_version" in fields else [*fields, "loaded_version"]
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_add_permission(request, obj) and not _rows_frozen(obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_change_permission(request, obj) and not _rows_frozen(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _parent_locked(request, obj)
+        return super().has_delete_permission(request, obj) and not _rows_frozen(obj)
 
 
 class LockedWhenParentPublishedAdmin:
@@ -319,7 +413,8 @@ class LockedWhenParentPublishedAdmin:
                 parent = locking_parent(cleaned.get(parent_attr)) if cleaned.get(parent_attr) is not None else None
                 if _parent_locked(request, parent):
                     raise ValidationError(
-                        f"'{parent}' is published: only an editor may add or change its rows."
+                        f"'{parent}' is {parent.get_publication_status_display().lower()}: its rows change "
+                        "in place only while it is a draft."
                     )
                 return cleaned
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from countries.models import Country, Law, LawEvent, Revision, Source, Statistic
 from curation import services
@@ -119,13 +120,15 @@ class RevisionAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', f"/admin/{opts.app_label}/{opts.model_name}/{record.pk}/change/", record
         )
 
-    @admin.display(description="Proposed changes (current → proposed)")
+    @admin.display(description="The change set (old → proposed; changed words marked)")
     def proposed_changes(self, obj):
-        if obj.record is None or not obj.changes:
+        if obj.record is None or not (obj.changes or obj.rows):
             return "—"
         return format_html(
             "<table>{}</table>",
             format_html_join(
-                "", "<tr><th>{}</th><td>{}</td><td>→ {}</td></tr>", services.revision_diff(obj)
+                "",
+                "<tr><th>{}</th><td>{}</td><td>→ {}</td></tr>",
+                ((what, mark_safe(old), mark_safe(new)) for what, _, _, old, new in services.revision_diff(obj)),
             ),
         )

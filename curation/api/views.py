@@ -5,11 +5,10 @@ laws, statistics, organization types) follow the review workflow; the method
 and the sources are written directly.
 """
 
-from core.api.viewsets import WritesMixin
 from countries.api import views as countries
 from orgs.api import views as orgs
 
-from .viewsets import PublishableWritesMixin
+from .viewsets import CuratedWritesMixin, PublishableWritesMixin
 
 
 class CountryViewSet(PublishableWritesMixin, countries.CountryViewSet):
@@ -24,7 +23,7 @@ class StatisticViewSet(PublishableWritesMixin, countries.StatisticViewSet):
     __doc__ = countries.StatisticViewSet.__doc__
 
 
-class SourceViewSet(WritesMixin, countries.SourceViewSet):
+class SourceViewSet(CuratedWritesMixin, countries.SourceViewSet):
     __doc__ = countries.SourceViewSet.__doc__
 
 
@@ -32,13 +31,13 @@ class OrganizationTypeViewSet(PublishableWritesMixin, orgs.OrganizationTypeViewS
     __doc__ = orgs.OrganizationTypeViewSet.__doc__
 
 
-class FamilyViewSet(WritesMixin, orgs.FamilyViewSet):
+class FamilyViewSet(CuratedWritesMixin, orgs.FamilyViewSet):
     __doc__ = orgs.FamilyViewSet.__doc__
 
 
-class FeatureViewSet(WritesMixin, orgs.FeatureViewSet):
+class FeatureViewSet(CuratedWritesMixin, orgs.FeatureViewSet):
     __doc__ = orgs.FeatureViewSet.__doc__
 
 
-class SubConditionViewSet(WritesMixin, orgs.SubConditionViewSet):
+class SubConditionViewSet(CuratedWritesMixin, orgs.SubConditionViewSet):
     __doc__ = orgs.SubConditionViewSet.__doc__

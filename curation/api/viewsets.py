@@ -1,16 +1,64 @@
 """
-What curated records' API writes add to the domain's read viewsets: the
-review workflow (``curation.services``).
+What curated records' API writes add to the domain's read viewsets: every
+create, update and delete goes through the one write path (``curation.services``).
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.viewsets import WritesMixin
-from curation.services import revision_propose
+from curation import services
 
 
-class PublishableWritesMixin(WritesMixin):
+def _reason(request, default):
+    return request.headers.get("X-Change-Reason", "").strip() or default
+
+
+def _split(model, validated):
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    fields = {k: v for k, v in validated.items() if k not in m2m_names}
+    m2m = {k: v for k, v in validated.items() if k in m2m_names}
+    return fields, m2m
+
+
+class CuratedWritesMixin(WritesMixin):
+    """Creates, updates and deletes through ``curation.services`` (the reason from ``X-Change-Reason``)."""
+
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        fields, m2m = _split(model, serializer.validated_data)
+        record = model(**fields)
+        try:
+            serializer.instance = services.record_create(
+                record=record, user=self.request.user, reason=_reason(self.request, "Created through the API"), m2m=m2m
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        fields, m2m = _split(type(instance), serializer.validated_data)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        try:
+            services.record_update(
+                record=instance, user=self.request.user, reason=_reason(self.request, "Edited through the API"), m2m=m2m
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def perform_destroy(self, instance):
+        try:
+            services.record_delete(
+                record=instance, user=self.request.user, reason=_reason(self.request, "Deleted through the API")
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+class PublishableWritesMixin(CuratedWritesMixin):
     """
     Writes that follow the review workflow: records are created as drafts and
     published in the admin's review queue, never through ``publication_status``;
@@ -25,7 +73,14 @@ class PublishableWritesMixin(WritesMixin):
             return super().update(request, *args, **kwargs)
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        reason = request.headers.get("X-Change-Reason", "").strip() or "Edited through the API"
-        revision = revision_propose(record=instance, user=request.user, values=serializer.validated_data, reason=reason)
+        try:
+            revision = services.record_update(
+                record=instance,
+                user=request.user,
+                values=serializer.validated_data,
+                reason=_reason(request, "Edited through the API"),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
         detail = "Held for review: the published record changes once an editor approves."
         return Response({"detail": detail, "revision": revision.pk}, status=status.HTTP_202_ACCEPTED)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.choices import PublicationStatus, Verification
 from countries.models import Law
 from curation.views import coverage_matrix, months_ago, stale_records
-from orgs.models import Feature, Reference
+from orgs.models import Feature, OrganizationType, Reference
 
 
 def test_months_ago_handles_month_ends():
@@ -76,8 +76,7 @@ def test_dashboard_and_queue_are_for_staff_only(client, curated):
 
 @pytest.mark.parametrize("status", [PublicationStatus.DRAFT, PublicationStatus.ARCHIVED])
 def test_unverified_references_on_unpublished_types_is_not_listed(client, curated, analyst, status):
-    curated["org_type"].publication_status = status
-    curated["org_type"].save()
+    OrganizationType.objects.filter(pk=curated["org_type"].pk).update(publication_status=status)
     Reference.objects.filter(assessment__org_type=curated["org_type"]).update(verification=Verification.UNVERIFIED)
     client.force_login(analyst)
     page = client.get(reverse("admin-quality")).content.decode()

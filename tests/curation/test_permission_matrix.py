@@ -252,6 +252,10 @@ orgs.reference:list           200      200     200
 orgs.reference:add            200      200     200
 orgs.reference:change         200      200     200
 orgs.reference:delete         200      200     200
+orgs.assessment:list          200      200     200
+orgs.assessment:add           403      403     403
+orgs.assessment:change        200      200     200
+orgs.assessment:delete        403      403     403
 orgs.claim:list               200      200     200
 orgs.claim:add                200      200     200
 orgs.claim:change             200      200     200
@@ -284,7 +288,8 @@ def admin_objects():
         "orgs.feature": method_target(Feature, code="test-feature", name="Test feature"),
         "orgs.family": FamilyFactory(slug="a-family"),
         "orgs.organizationtype": org_type,
-        "orgs.reference": ReferenceFactory(org_type=org_type, law=law),
+        "orgs.reference": (reference := ReferenceFactory(org_type=org_type, law=law)),
+        "orgs.assessment": reference.assessment,
         "orgs.claim": Claim.objects.create(
             slug="a-claim", country=org_type.country, org_type=org_type, statement="S.", source=SourceFactory()
         ),

@@ -114,7 +114,8 @@ def test_a_change_to_a_published_record_waits_for_approval(curated, analyst, edi
     assert list(law.amends.all()) == []
     assert law.publication_status == S.PUBLISHED
     latest = law.history.latest("history_date")
-    assert latest.history_change_reason == "Approved change: Official title"
+    reason = latest.history_change_reason
+    assert reason.startswith("Approved change #") and reason.endswith(": Official title")
     assert latest.history_user == analyst
 
 

@@ -133,7 +133,7 @@ def test_withdrawn_records_are_tombstones_for_anonymous_readers(anon):
     """A published law taken back to draft is a 'withdrawn' tombstone; a law that was always a draft never shows."""
     country = CountryFactory(code="KR")
     law = LawFactory(country=country)
-    law.publication_status = PublicationStatus.DRAFT
+    law.load_state(PublicationStatus.DRAFT)  # the state machine's server-only transition
     law.save()
     always_draft = LawFactory(country=country, publication_status=PublicationStatus.DRAFT)
     always_draft.title = "Edited draft"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("countries", "0006_derived_law_status"),
+        ("countries", "0008_revision_old_values_revision_rows"),
     ]
 
     operations = [
