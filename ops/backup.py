@@ -1,7 +1,9 @@
 """
 Backups of the database through django-dbbackup (issue 18): compressed (gzip), in ``BACKUP_DIR``.
-Retention (``--clean``, ``BACKUP_KEEP``) is asked for but does not yet remove old files with
-our file names: prune ``BACKUP_DIR`` by age meanwhile (docs/deploy.md).
+Retention is the library's: each backup runs ``dbbackup --clean``, which keeps the newest
+``BACKUP_KEEP`` (``DBBACKUP_CLEANUP_KEEP``) backups of the database and deletes the older ones
+with their ``.metadata`` files. It only sees file names holding the alias ``default``
+(``DBBACKUP_FILENAME_TEMPLATE``, sse_map/settings/ops.py says why).
 
 - PostgreSQL: ``pg_dump --format=custom`` of every table (records, history, users, API tokens
   as digests, sessions); restored with ``pg_restore --clean --single-transaction``.
@@ -38,11 +40,16 @@ def backups(directory=None):
     return sorted(Path(directory or backup_dir()).glob("sse_map-*.gz"))
 
 
-def make_backup(alias="default"):
-    """Writes a new compressed backup into BACKUP_DIR; returns its path."""
+def make_backup():
+    """Writes a new compressed backup of the primary into BACKUP_DIR, then deletes all but the
+    newest BACKUP_KEEP backups (the library's ``--clean``); returns the new file's path."""
+    keep = settings.DBBACKUP_CLEANUP_KEEP
+    if keep < 1:
+        # The library would delete every backup, the new one included.
+        raise BackupError(f"BACKUP_KEEP must be at least 1 (it is {keep}); nothing was backed up.")
     backup_dir().mkdir(parents=True, exist_ok=True)
     before = set(backups())
-    call_command("dbbackup", database=alias, compress=True, clean=True, verbosity=0, stdout=io.StringIO())
+    call_command("dbbackup", database="default", compress=True, clean=True, verbosity=0, stdout=io.StringIO())
     new = sorted(set(backups()) - before)
     if not new:
         raise BackupError(f"django-dbbackup wrote no file into {backup_dir()}.")

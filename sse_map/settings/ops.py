@@ -10,7 +10,13 @@ STORAGES["dbbackup"] = {
     "OPTIONS": {"location": str(BACKUP_DIR)},
 }
 DBBACKUP_CLEANUP_KEEP = env.int("BACKUP_KEEP", default=14)
-DBBACKUP_FILENAME_TEMPLATE = "sse_map-{datetime}.{extension}"
+# Only the primary is backed up (never the replica alias, which holds the same data).
+DBBACKUP_DATABASES = ["default"]
+# The alias "default" must be in the file name: `dbbackup --clean` (django-dbbackup 5.4.0,
+# storage.clean_old_backups via list_backups(database=<alias>)) keeps DBBACKUP_CLEANUP_KEEP files
+# among those whose name *contains the database alias*, and deletes nothing when none does
+# (upstream issue Archmonger/django-dbbackup#654). Without it, retention silently did nothing.
+DBBACKUP_FILENAME_TEMPLATE = "sse_map-default-{datetime}.{extension}"
 DBBACKUP_DATE_FORMAT = "%Y%m%d-%H%M%S-%f"
 # pg_restore --clean --if-exists --single-transaction (the connector's defaults), without owners
 # or privileges so a backup restores into a database of another name or owner.

@@ -23,6 +23,13 @@ def manage(database_url, *args, backup_dir=None):
     return result.stdout
 
 
+def manage_with(database_url, extra_env, *args):
+    env = {**os.environ, "DATABASE_URL": database_url, **extra_env}
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+    return result.stdout
+
+
 def pg(command, *args):
     db = settings.DATABASES["default"]
     options = [f"-h{db['HOST'] or '127.0.0.1'}", f"-p{db['PORT'] or 5432}", f"-U{db['USER'] or 'postgres'}"]
@@ -103,3 +110,54 @@ def test_restore_names_a_missing_or_wrong_file(tmp_path):
 
 def test_backups_folder_is_git_ignored():
     assert "/backups/" in (ROOT / ".gitignore").read_text().split()
+
+
+@pytest.fixture
+def scratch_database(databases_pair):
+    """One scratch database of the suite's engine, holding one small table (retention needs no dataset)."""
+    url = databases_pair[0]
+    manage(url, "shell", "-c", "from django.db import connection; c = connection.cursor(); "
+           "c.execute('CREATE TABLE retention_probe (n integer)'); c.execute('INSERT INTO retention_probe VALUES (1)')")
+    return url
+
+
+def backup_files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_retention_keeps_exactly_the_newest_backup_keep(scratch_database, tmp_path):
+    """BACKUP_KEEP + 2 backups leave exactly BACKUP_KEEP, the newest ones (with their metadata);
+    files that are not backups are left alone."""
+    keep = 3
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "README.txt").write_text("not a backup")
+    (folder / "sse_map-default-notes.gz").write_bytes(b"no date in the name")
+    made = []
+    for _ in range(keep + 2):
+        out = manage_with(scratch_database, {"BACKUP_DIR": str(folder), "BACKUP_KEEP": str(keep)}, "backup")
+        path = Path(out.split(" to ", 1)[1].split(" (", 1)[0])
+        assert path.is_file(), out
+        made.append(path.name)
+    assert len(set(made)) == keep + 2 and made == sorted(made)  # distinct, in time order
+    extension = ".psql.bin.gz" if "postgres" in scratch_database else ".sqlite3.gz"
+    assert all(name.startswith("sse_map-default-") and name.endswith(extension) for name in made)
+
+    remaining = [name for name in backup_files(folder) if name.endswith(extension)]
+    assert remaining == made[-keep:]  # exactly KEEP, the newest; the two oldest are gone
+    assert sorted(p.name for p in folder.glob("*.metadata")) == [f"{name}.metadata" for name in made[-keep:]]
+    assert (folder / "README.txt").read_text() == "not a backup"
+    assert (folder / "sse_map-default-notes.gz").exists()
+
+
+def test_backup_keep_below_one_is_refused_and_deletes_nothing(scratch_database, tmp_path):
+    """BACKUP_KEEP=0 would make the library delete every backup, the new one included."""
+    folder = tmp_path / "backups"
+    manage_with(scratch_database, {"BACKUP_DIR": str(folder), "BACKUP_KEEP": "2"}, "backup")
+    before = backup_files(folder)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "backup"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DATABASE_URL": scratch_database, "BACKUP_DIR": str(folder), "BACKUP_KEEP": "0"},
+    )
+    assert result.returncode == 1 and "BACKUP_KEEP must be at least 1 (it is 0)" in result.stderr
+    assert backup_files(folder) == before and len(before) == 2  # the backup and its metadata
