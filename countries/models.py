@@ -9,7 +9,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.choices import Verification
-from core.models import MAX_YEAR, MIN_YEAR, PublishableModel, TimeStampedModel, URIField, year_constraint, year_validators
+from core.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PublishableModel,
+    TimeStampedModel,
+    URIField,
+    year_constraint,
+    year_validators,
+)
 
 from .choices import (
     DatePrecision,

@@ -126,10 +126,11 @@ def test_api_if_match_refuses_a_stale_edit_with_412(api_editor):
     source.refresh_from_db()
     assert source.title == "First edit"
 
-    # Read again: the new ETag is accepted (also as a weak tag, as proxies may send it).
+    # Read again: the new ETag is accepted; a weak tag never is (If-Match compares strongly, RFC 9110).
     fresh = api_editor.get(url)["ETag"]
     assert fresh != etag
-    assert api_editor.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=f"W/{fresh}").status_code == 200
+    assert api_editor.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=f"W/{fresh}").status_code == 412
+    assert api_editor.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
     assert api_editor.delete(url, HTTP_IF_MATCH=fresh).status_code == 412  # the title changed again
     assert api_editor.delete(url, HTTP_IF_MATCH=api_editor.get(url)["ETag"]).status_code == 204
 

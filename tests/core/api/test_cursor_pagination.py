@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from countries.models import Law
-from tests.api_helpers import API
+from tests.api_helpers import API, errors
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def walk_cursor(anon, path, size):
     [
         f"{API}org-types/",
         f"{API}org-types/?ordering=-features_met",
-        f"{API}org-types/?ordering=country__code,-name",
+        f"{API}org-types/?ordering=country,-name",
         f"{API}org-types/?classification=sseoe",
         f"{API}org-types/?search=cooperative",
         f"{API}laws/",
@@ -72,6 +72,6 @@ def test_cursor_pages_walk_the_same_rows_as_numbered_pages(anon, synthetic, path
 def test_a_forged_cursor_is_a_400_naming_it(anon, synthetic):
     for bad in ("not-base64!", "WzFd", "eyJhIjoxfQ"):  # garbage, a list of the wrong length, not a list
         response = anon.get(f"{API}org-types/?cursor={bad}")
-        assert response.status_code == 400 and "cursor" in response.json(), bad
+        assert response.status_code == 400 and "cursor" in errors(response), bad
     response = anon.get(f"{API}org-types/?cursor=&page=2")
-    assert response.status_code == 400 and "cursor" in response.json()
+    assert response.status_code == 400 and "cursor" in errors(response)
