@@ -97,6 +97,11 @@ deletions       reader     200   -       403   403    403
 deletions       analyst    200   -       403   403    403
 deletions       editor     200   -       403   403    403
 deletions       admin      200   -       405   405    405
+assessments     anonymous  200   404     401   401    401
+assessments     reader     200   404     403   403    403
+assessments     analyst    200   200     405   405    403
+assessments     editor     200   200     405   405    403
+assessments     admin      200   200     405   405    405
 """
 
 
@@ -135,13 +140,15 @@ def method_target(model, **fields):
 # endpoint -> a function creating the detail target and returning its lookup value.
 TARGETS = {
     "countries": lambda: CountryFactory(code="DE", slug="draft-de", publication_status=DRAFT).code,
-    "laws": lambda: LawFactory(slug="draft-law", publication_status=DRAFT).pk,
+    "laws": lambda: LawFactory(slug="draft-law", publication_status=DRAFT).slug,
     "statistics": lambda: StatisticFactory(slug="draft-stat", publication_status=DRAFT).slug,
     "org-types": lambda: OrganizationTypeFactory(slug="draft-type", publication_status=DRAFT).slug,
     "sources": lambda: SourceFactory(slug="a-source").slug,
     "families": lambda: FamilyFactory(slug="a-family").slug,
     "features": lambda: method_target(Feature, code="test-feature", name="Test feature").code,
     "sub-conditions": lambda: method_target(SubCondition, code="test-sub", short_code="Z9", name="Test sub").code,
+    # A cell of a draft type: ``<type slug>.<short code>``.
+    "assessments": lambda: f"{OrganizationTypeFactory(slug='draft-cells', publication_status=DRAFT).slug}.S1",
 }
 
 
