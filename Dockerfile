@@ -27,8 +27,8 @@ COPY --from=assets /src/.build .build
 # collectstatic needs settings only: a throwaway key for this one step, never at run time.
 RUN SECRET_KEY=build-only-not-used-at-run-time-0123456789 ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput -v0 && chown -R sse /srv/static
-# No compilemessages (nor gettext): the project has no translation catalogues (no locale/ folder,
-# no .po file; the site is in English), and compilemessages refuses to run without one.
+# No compilemessages (nor gettext) in the image: the compiled catalogues (locale/*/LC_MESSAGES/
+# django.mo) are committed beside their .po files, so the seven languages come with the copy.
 # Code and settings stay root-owned (read-only to the app); it runs as the unprivileged `sse`.
 USER sse
 VOLUME /data
