@@ -270,7 +270,7 @@ def test_csv_list_has_a_column_per_cell(anon, landscape):
     """A type's CSV row carries each cell's finding in a column of its own."""
     rows = list(csv.DictReader(io.StringIO(anon.get(f"{API}org-types/?format=csv").content.decode())))
     row = next(r for r in rows if r["slug"] == "ph-coop")
-    assert row["sub_conditions"] == "public-interest; for-profit; democratic-governance"
+    assert row["sub_conditions"] == "public-interest for-profit democratic-governance"  # keys, space-separated
     assert row["findings.public-interest"] == "met" and row["findings.social-problem"] == "not_assessed"
     assert row["settled"] == "true"
 
