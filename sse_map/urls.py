@@ -5,9 +5,10 @@ The project's URLs: the admin and the analysts' staff pages, the partners' API u
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from core.api.docs import RedocView
 from core.api.exceptions import not_found
 from countries.api.views import law_by_id
 from curation import views as curation_views
@@ -32,7 +33,7 @@ api_router.register("deletions", DeletionViewSet, basename="deletion")
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     # The first edition looked laws up by id: a permanent redirect to the law's slug.
     re_path(r"^laws/(?P<pk>[0-9]+)/\Z", law_by_id, name="law-by-id"),
     *api_router.urls,
