@@ -78,3 +78,5 @@ def test_the_redoc_bundle_is_served_from_our_static_files():
     assert len(body) > 500_000 and b"Redoc" in body
     # The bundle itself loads no web font from another host.
     assert b"fonts.googleapis.com" not in body and b"fonts.gstatic.com" not in body
+    # Its footer logo from cdn.redoc.ly is replaced by make setup (the Makefile's assets rule).
+    assert b"cdn.redoc.ly" not in body
