@@ -15,6 +15,7 @@ from curation import views as curation_views
 from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
 from orgs.api.views import AssessmentViewSet, ClassificationViewSet
+from sse_map.datapackage import DataPackage
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
@@ -30,7 +31,14 @@ api_router.register("assessments", AssessmentViewSet, basename="assessment")
 api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
 
+# The whole dataset as a Frictionless Data Package (sse_map/datapackage.py).
+datapackage = DataPackage(api_router.registry)
+
 api_patterns = [
+    path("datapackage.json", datapackage.json, name="datapackage"),
+    path("datapackage.zip", datapackage.zip, name="datapackage-zip"),
+    path("dataset.xlsx", datapackage.xlsx, name="dataset-xlsx"),
+    path("datapackage/<slug:name>.csv", datapackage.table, name="datapackage-table"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
