@@ -141,13 +141,15 @@ def _schema(header, text, serializer):
     return {"fields": fields}
 
 
-def build_tables(request, registry):
+def build_tables(request, registry, only=None):
     """
     Every table of the package: ``{name: (header, csv text, serializer for its types)}``, each list
     endpoint's flat CSV with all=true first, then the tables of their own its rows hold.
     """
     tables = {}
     for prefix, viewset in _viewsets(registry).items():
+        if only is not None and prefix != only:
+            continue
         view = viewset.as_view({"get": "list"})
         response = view(_internal_request(request, "format=csv&all=true"))
         text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
@@ -239,10 +241,11 @@ class DataPackage:
         return response
 
     def table(self, request, name):
-        tables = build_tables(request, self.registry)
+        # Only the endpoint the table comes from: "laws-events" from laws/, "sub-conditions" itself.
+        endpoint = next((e for e in sorted(ENDPOINTS, key=len, reverse=True) if name.startswith(e)), None)
+        tables = build_tables(request, self.registry, only=endpoint) if endpoint else {}
         if name not in tables:
-            known = ", ".join(tables)
-            return problem_response(404, f"No table {name!r} in the data package; its tables: {known}.")
+            return problem_response(404, f"No table {name!r} in the data package; its tables: see datapackage.json.")
         response = HttpResponse(tables[name][1], content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'

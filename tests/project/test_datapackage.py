@@ -133,7 +133,6 @@ def test_public_records_only(anon, tmp_path):
     cells = {row["org_type"] for row in _rows(tmp_path / "datapackage" / "assessments.csv")}
     assert types and "ph-cooperative" not in types and "ph-cooperative" not in cells
     workbook = load_workbook(io.BytesIO(anon.get(f"{API}dataset.xlsx").content), read_only=True)
-    keys = [row[0] for row in workbook["org-types"].iter_rows(values_only=True)]
     header = list(next(workbook["org-types"].iter_rows(values_only=True)))
     column = header.index("key")
     keys = [row[column] for row in workbook["org-types"].iter_rows(min_row=2, values_only=True)]
