@@ -192,8 +192,26 @@ def similarity(a, b):
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _best(word, text_words):
-    return max((similarity(word, w) for w in text_words), default=0.0)
+# Long texts are left out of the misspelling pass: it compares names, titles, citations and labels.
+LONG_TEXT_FIELDS = {"description", "summary", "narrative", "note"}
+# Longer words are no misspelling of a name (and would make the comparison costly).
+SEARCH_FUZZY_MAX_WORD = 40
+
+
+def fuzzy_fields(fields):
+    """The fields the misspelling pass compares: ``fields`` without long texts."""
+    return [f for f in fields if f.rsplit("__", 1)[-1] not in LONG_TEXT_FIELDS]
+
+
+def fuzzy_score(words, texts):
+    """The similarity of a record to the query: the worst, over query words, of each word's best match."""
+    text_grams = [trigrams(w) for w in set(normalise(" ".join(t for t in texts if isinstance(t, str))).split())]
+    score = 1.0
+    for word in words:
+        grams = trigrams(word)
+        best = max((len(grams & g) / len(grams | g) for g in text_grams), default=0.0)
+        score = min(score, best)
+    return score
 
 
 def search(queryset, fields, value):
@@ -206,7 +224,8 @@ def search(queryset, fields, value):
        Ranked: the name or title (the first field) equal to the query, then starting with it,
        then containing it, then the others; then the queryset's own order.
     2. When nothing matches, a misspelling: every query word must be similar (trigram similarity,
-       as pg_trgm counts it, at least ``SEARCH_SIMILARITY_THRESHOLD``) to a word of the record;
+       as pg_trgm counts it, at least ``SEARCH_SIMILARITY_THRESHOLD``) to a word of the record's
+       names, titles, citations or labels (``fuzzy_fields``: long texts left out);
        ranked by that similarity. Computed in Python over the candidates (the queryset, at most
        ``SEARCH_FUZZY_MAX_CANDIDATES``), so every database gives the same answer.
     """
@@ -231,11 +250,12 @@ def search(queryset, fields, value):
             output_field=IntegerField(),
         )
         return matched.annotate(search_rank=rank).order_by("-search_rank", *order)
-    candidates = queryset.values_list("pk", *fields)[: SEARCH_FUZZY_MAX_CANDIDATES + 1]
+    if len(words) > 10 or any(len(word) > SEARCH_FUZZY_MAX_WORD for word in words):
+        return queryset.none()
+    candidates = queryset.values_list("pk", *fuzzy_fields(fields))[:SEARCH_FUZZY_MAX_CANDIDATES]
     scores = {}
     for pk, *texts in candidates:
-        text_words = normalise(" ".join(t for t in texts if isinstance(t, str))).split()
-        score = min(_best(word, text_words) for word in words)
+        score = fuzzy_score(words, texts)
         if score >= SEARCH_SIMILARITY_THRESHOLD:
             scores[pk] = max(score, scores.get(pk, 0.0))
     if not scores:

@@ -8,7 +8,7 @@ module on both.
 
 import pytest
 
-from core.api.filters import SEARCH_SIMILARITY_THRESHOLD, normalise, similarity
+from core.api.filters import SEARCH_SIMILARITY_THRESHOLD, fuzzy_fields, normalise, similarity
 from countries.filtersets import CountryFilterSet, LawFilterSet
 from countries.models import Country, Law
 from orgs.filtersets import OrganizationTypeFilterSet
@@ -26,7 +26,7 @@ ENDPOINTS = {
 # (endpoint, query, keys that must be among the results): the last column pins facts of the dataset.
 QUERIES = [
     ("laws", "Koperasi", {"id-law-25-1992-cooperatives"}),
-    ("laws", "koprasi", {"id-bill-cooperatives-third-amendment"}),  # misspelt Malay/Indonesian
+    ("laws", "koprasi", {"id-permenkop-8-2023-savings-loans"}),  # misspelt Malay/Indonesian
     ("laws", "협동조합", {"kr-agricultural-cooperatives-act-1957"}),  # Korean
     ("laws", "cooperative code", set()),
     ("org-types", "coop", {"ph-cooperative", "id-cooperative"}),
@@ -56,8 +56,10 @@ def _reference(model, key, fields, query):
             for k, texts in exact.items()
         }
     fuzzy = {}
+    short = [i for i, f in enumerate(fields) if f in fuzzy_fields(fields)]
+    assert 0 < len(short) < len(fields), "the long texts are left out of the misspelling pass"
     for k, texts in rows:
-        text_words = " ".join(texts).split()
+        text_words = " ".join(texts[i] for i in short).split()
         score = min(max((similarity(w, t) for t in text_words), default=0) for w in words)
         if score >= SEARCH_SIMILARITY_THRESHOLD:
             fuzzy[k] = round(score * 1000)
