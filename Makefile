@@ -32,6 +32,12 @@ $(ASSETS): package.json package-lock.json
 	mkdir -p static/vendor/leaflet
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
 	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	mkdir -p static/vendor/redoc
+	cp node_modules/redoc/bundles/redoc.standalone.js node_modules/redoc/bundles/redoc.standalone.js.map \
+	  node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt node_modules/redoc/LICENSE static/vendor/redoc/
+	# ReDoc's footer logo is an <img> from cdn.redoc.ly (our CSP blocks it): an empty data: URL instead,
+	# which fails to decode, so ReDoc hides the logo (its onError) and nothing is asked of another host.
+	sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' static/vendor/redoc/redoc.standalone.js
 	mkdir -p static/vendor/natural-earth
 	node node_modules/topojson-client/bin/topo2geo \
 	  land=static/vendor/natural-earth/land-110m.geojson < node_modules/world-atlas/land-110m.json

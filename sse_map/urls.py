@@ -6,9 +6,10 @@ The project's URLs: the admin and the analysts' staff pages, the partners' API u
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from core.api.docs import RedocView
 from core.api.exceptions import not_found
 from countries.api.views import law_by_id
 from curation import views as curation_views
@@ -16,6 +17,7 @@ from curation.api import views as curated
 from curation.api.deletions import DeletionViewSet
 from ops.health import healthz, readyz
 from orgs.api.views import AssessmentViewSet, ClassificationViewSet
+from sse_map.datapackage import DataPackage
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
@@ -31,10 +33,17 @@ api_router.register("assessments", AssessmentViewSet, basename="assessment")
 api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
 
+# The whole dataset as a Frictionless Data Package (sse_map/datapackage.py).
+datapackage = DataPackage(api_router.registry)
+
 api_patterns = [
+    path("datapackage.json", datapackage.json, name="datapackage"),
+    path("datapackage.zip", datapackage.zip, name="datapackage-zip"),
+    path("dataset.xlsx", datapackage.xlsx, name="dataset-xlsx"),
+    path("datapackage/<slug:name>.csv", datapackage.table, name="datapackage-table"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     # The first edition looked laws up by id: a permanent redirect to the law's slug.
     re_path(r"^laws/(?P<pk>[0-9]+)/\Z", law_by_id, name="law-by-id"),
     *api_router.urls,

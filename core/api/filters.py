@@ -1,12 +1,14 @@
 """Filter building blocks shared by the apps' filtersets."""
 
+import unicodedata
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, migrations
-from django.db.models import Q
+from django.contrib.postgres.search import SearchVector
+from django.db import migrations
+from django.db.models import Case, IntegerField, Q, Value, When
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
@@ -167,35 +169,104 @@ def search_index_operation(indexes):
     return migrations.RunPython(forwards, backwards, elidable=False)
 
 
+# The fuzzy fallback compares at most this many candidate records (in Python, on every database).
+SEARCH_FUZZY_MAX_CANDIDATES = 5000
+# A query word matches a word of the record at this trigram similarity (pg_trgm's default threshold).
+SEARCH_SIMILARITY_THRESHOLD = 0.3
+
+
+def normalise(text):
+    """Search text: Unicode NFKC (full-width forms, compatibility characters), case folded."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def trigrams(word):
+    """The trigrams of a word as pg_trgm makes them: two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """pg_trgm's similarity of two words: shared trigrams over all trigrams."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+# Long texts are left out of the misspelling pass: it compares names, titles, citations and labels.
+LONG_TEXT_FIELDS = {"description", "summary", "narrative", "note"}
+# Longer words are no misspelling of a name (and would make the comparison costly).
+SEARCH_FUZZY_MAX_WORD = 40
+
+
+def fuzzy_fields(fields):
+    """The fields the misspelling pass compares: ``fields`` without long texts."""
+    return [f for f in fields if f.rsplit("__", 1)[-1] not in LONG_TEXT_FIELDS]
+
+
+def fuzzy_score(words, texts):
+    """The similarity of a record to the query: the worst, over query words, of each word's best match."""
+    text_grams = [trigrams(w) for w in set(normalise(" ".join(t for t in texts if isinstance(t, str))).split())]
+    score = 1.0
+    for word in words:
+        grams = trigrams(word)
+        best = max((len(grams & g) / len(grams | g) for g in text_grams), default=0.0)
+        score = min(score, best)
+    return score
+
+
 def search(queryset, fields, value):
     """
-    Full-text search over ``fields``. On PostgreSQL the match is answered by
-    the GIN index on ``search_vector(fields)`` and ranked (``search_rank``,
-    best first) by how well the first field (the record's name or title)
-    matches, then in the queryset's own order: ranking on the whole document
-    would rebuild it for every matching row (seconds when thousands match).
-    On other databases every word must occur in one of the fields, in the
-    queryset's own order.
+    Search over ``fields``, the same on every database (issue 16: SQLite and PostgreSQL found
+    different records when PostgreSQL used full-text search and SQLite substrings).
+
+    1. Every word of the query occurs, as a substring, case-insensitively, in one of the fields
+       (so ``coop`` finds cooperatives, ``협동조합`` finds 소비자협동조합 in any language and script).
+       Ranked: the name or title (the first field) equal to the query, then starting with it,
+       then containing it, then the others; then the queryset's own order.
+    2. When nothing matches, a misspelling: every query word must be similar (trigram similarity,
+       as pg_trgm counts it, at least ``SEARCH_SIMILARITY_THRESHOLD``) to a word of the record's
+       names, titles, citations or labels (``fuzzy_fields``: long texts left out);
+       ranked by that similarity. Computed in Python over the candidates (the queryset, at most
+       ``SEARCH_FUZZY_MAX_CANDIDATES``), so every database gives the same answer.
     """
-    value = value.strip()
+    value = normalise(value).strip()
     if not value:
         return queryset
-    if connection.vendor == "postgresql":
-        config = settings.API_SEARCH_CONFIG
-        query = SearchQuery(value, config=config, search_type="websearch")
-        order = queryset.query.order_by or queryset.model._meta.ordering or ["pk"]
-        return (
-            queryset.alias(search_document=search_vector(fields))
-            .annotate(search_rank=SearchRank(search_vector(fields[:1]), query))
-            .filter(search_document=query)
-            .order_by("-search_rank", *order)
-        )
-    for word in value.split():
+    words = value.split()
+    order = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+    matched = queryset
+    for word in words:
         match = Q()
         for field in fields:
             match |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(match)
-    return queryset
+        matched = matched.filter(match)
+    if matched.exists():
+        first = fields[0]
+        rank = Case(
+            When(**{f"{first}__iexact": value}, then=Value(3)),
+            When(**{f"{first}__istartswith": value}, then=Value(2)),
+            When(**{f"{first}__icontains": value}, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return matched.annotate(search_rank=rank).order_by("-search_rank", *order)
+    if len(words) > 10 or any(len(word) > SEARCH_FUZZY_MAX_WORD for word in words):
+        return queryset.none()
+    candidates = queryset.values_list("pk", *fuzzy_fields(fields))[:SEARCH_FUZZY_MAX_CANDIDATES]
+    scores = {}
+    for pk, *texts in candidates:
+        score = fuzzy_score(words, texts)
+        if score >= SEARCH_SIMILARITY_THRESHOLD:
+            scores[pk] = max(score, scores.get(pk, 0.0))
+    if not scores:
+        return queryset.none()
+    # Ranked by similarity, in thousandths (an integer, the same on every database).
+    rank = Case(
+        *(When(pk=pk, then=Value(round(score * 1000))) for pk, score in scores.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(pk__in=list(scores)).annotate(search_rank=rank).order_by("-search_rank", *order)
 
 
 class APIFilterSet(django_filters.FilterSet):
@@ -210,7 +281,8 @@ class APIFilterSet(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(
         method="filter_search",
-        help_text="Full-text search; results ranked by relevance on PostgreSQL.",
+        help_text="Search names, titles and texts: every word as a substring, or, when nothing matches, "
+        "a misspelling by trigram similarity; ranked; the same on every database.",
     )
 
     def filter_search(self, queryset, name, value):

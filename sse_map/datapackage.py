@@ -1,0 +1,294 @@
+"""
+The whole dataset as a Frictionless Data Package (issue 16, docs/api.md "Downloads").
+
+- ``/api/v1/datapackage.json``: the descriptor, one resource per table with its Table Schema
+  (field names and types), the licence (CC BY 4.0) and the sources;
+- ``/api/v1/datapackage/<table>.csv``: each table;
+- ``/api/v1/datapackage.zip``: the descriptor and every table in one file.
+
+A table is the flat CSV of a list endpoint with ``all=true``, made by that endpoint's own view
+(the same rows and columns as ``<endpoint>/?format=csv&all=true``), as an anonymous reader sees
+it: published records only. A column holding lists of records (a law's events, a cell's
+references) is a table of its own, ``<endpoint>-<column>``, one row per record with the key of
+the record it belongs to (``assessment`` in ``assessments-references``).
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from core.api.exceptions import problem_response
+from core.api.renderers import is_table_of_its_own, write_csv
+from core.safe_cells import restore
+
+# The list endpoints in the package, in this order; deletions (tombstones for mirrors) are no data.
+ENDPOINTS = [
+    "countries",
+    "laws",
+    "org-types",
+    "assessments",
+    "families",
+    "features",
+    "sub-conditions",
+    "statistics",
+    "sources",
+    "classification",
+]
+# The parent's key column in a table of its own: "assessments-references" has "assessment".
+PARENT_COLUMN = {
+    "countries": "country",
+    "laws": "law",
+    "org-types": "org_type",
+    "assessments": "assessment",
+    "families": "family",
+    "features": "feature",
+    "sub-conditions": "sub_condition",
+    "statistics": "statistic",
+    "sources": "source",
+    "classification": "country",
+}
+
+# Table Schema types of the serializer fields; any other field (text, choices, links, lists of keys) is a string.
+FIELD_TYPES = [
+    (serializers.BooleanField, "boolean"),
+    (serializers.IntegerField, "integer"),
+    (serializers.DecimalField, "number"),
+    (serializers.FloatField, "number"),
+    (serializers.DateTimeField, "datetime"),
+    (serializers.DateField, "date"),
+]
+
+
+def _viewsets(registry):
+    return {prefix: viewset for prefix, viewset, _basename in registry if prefix in ENDPOINTS}
+
+
+def _internal_request(request, query):
+    """An anonymous GET of ``query`` on the same host: what a reader without credentials is shown."""
+    internal = HttpRequest()
+    internal.method = "GET"
+    internal.path = request.path
+    internal.META = {
+        key: request.META[key]
+        for key in ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "REMOTE_ADDR", "wsgi.url_scheme")
+        if key in request.META
+    }
+    internal.META["HTTP_ACCEPT"] = "*/*"
+    internal.GET = QueryDict(query)
+    internal._dont_enforce_csrf_checks = True
+    return internal
+
+
+def _list_serializer(viewset, request):
+    """The serializer of the endpoint's list rows (the fields behind the CSV columns)."""
+    return viewset.serializer_class(context={"request": Request(request)})
+
+
+def _field_at(serializer, dotted):
+    """The serializer field behind a flat column name (``findings.democratic-governance``), or None."""
+    field = serializer
+    for part in dotted.split("."):
+        fields = getattr(field, "fields", None)
+        if fields is None and isinstance(field, serializers.ListSerializer):
+            fields = field.child.fields
+        if fields is None or part not in fields:
+            return None
+        field = fields[part]
+    return field
+
+
+def _type_of(field):
+    for cls, name in FIELD_TYPES:
+        if isinstance(field, cls):
+            return name
+    return "string"
+
+
+# Fields that declare no type of their own: the column's values decide (integer, boolean or string).
+UNTYPED = (serializers.SerializerMethodField, serializers.ReadOnlyField)
+INTEGER = re.compile(r"^-?[0-9]+$")
+
+
+def _inferred(values):
+    """The type of a column whose field declares none (a method field): integer or boolean if every value is one."""
+    present = [v for v in values if v != ""]
+    if present and all(INTEGER.match(v) for v in present):
+        return "integer"
+    if present and all(v in ("true", "false") for v in present):
+        return "boolean"
+    return "string"
+
+
+def _schema(header, text, serializer):
+    rows = list(csv.DictReader(io.StringIO(text)))
+    fields = []
+    for name in header:
+        field = _field_at(serializer, name) if serializer is not None else None
+        declared = _type_of(field)
+        if declared == "string" and (field is None or isinstance(field, UNTYPED)):
+            declared = _inferred([row[name] for row in rows])
+        fields.append({"name": name, "type": declared})
+    return {"fields": fields}
+
+
+def build_tables(request, registry, only=None):
+    """
+    Every table of the package: ``{name: (header, csv text, serializer for its types)}``, each list
+    endpoint's flat CSV with all=true first, then the tables of their own its rows hold.
+    """
+    tables = {}
+    for prefix, viewset in _viewsets(registry).items():
+        if only is not None and prefix != only:
+            continue
+        view = viewset.as_view({"get": "list"})
+        response = view(_internal_request(request, "format=csv&all=true"))
+        text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+        header = next(csv.reader(io.StringIO(text)), [])
+        serializer = _list_serializer(viewset, _internal_request(request, ""))
+        tables[prefix] = (header, text, serializer)
+        # The lists of records: read from the JSON pages, one table per column.
+        children = {}
+        page = 1
+        while page:
+            response = view(_internal_request(request, f"page={page}&page_size={settings.API_MAX_PAGE_SIZE}"))
+            data = response.data
+            for row in data["results"]:
+                for column, value in row.items():
+                    if is_table_of_its_own(value):
+                        children.setdefault(column, []).extend(
+                            {PARENT_COLUMN[prefix]: row.get("key"), **item} for item in value
+                        )
+            page = page + 1 if data.get("next") else None
+        for column, rows in children.items():
+            out = io.StringIO()
+            child_header = write_csv(rows, out)
+            child = _field_at(serializer, column)
+            child_serializer = child.child if isinstance(child, serializers.ListSerializer) else None
+            tables[f"{prefix}-{slugify(column).replace('_', '-')}"] = (child_header, out.getvalue(), child_serializer)
+    return tables
+
+
+def descriptor(request, tables):
+    """The ``datapackage.json`` of ``tables``: every CSV with its schema, the licence and the sources."""
+    api_root = request.build_absolute_uri("/api/v1/")
+    return {
+        "profile": "tabular-data-package",
+        "name": "sse-map",
+        "title": "SSE Map: the social and solidarity economy in Asia",
+        "description": "Countries, laws with their dated events, organization types, the evidence per "
+        "sub-condition (findings and quoted references) and the classification, as published. "
+        "Every fact names its source (the sources table).",
+        "homepage": request.build_absolute_uri("/"),
+        "licenses": [{"name": "CC-BY-4.0", "title": settings.DATA_LICENSE_NAME, "path": settings.DATA_LICENSE_URL}],
+        "sources": [
+            {"title": "SSE Map API", "path": api_root},
+            {"title": "ILO research 'Strengthening Social and Solidarity Economy Policy in Asia'"},
+        ],
+        "resources": [
+            {
+                "name": name,
+                "path": f"datapackage/{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "licenses": [{"name": "CC-BY-4.0", "path": settings.DATA_LICENSE_URL}],
+                "schema": {**_schema(header, text, serializer), "missingValues": [""]},
+            }
+            for name, (header, text, serializer) in tables.items()
+        ],
+    }
+
+
+def _xlsx_cell(value, kind):
+    """A CSV cell as an XLSX cell: a string cell is never evaluated, so the CSV's apostrophe goes (core/safe_cells)."""
+    if value == "":
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        return value == "true"
+    return restore(value)
+
+
+class DataPackage:
+    """The three views, given the router's registry (the list endpoints)."""
+
+    def __init__(self, registry):
+        self.registry = registry
+        # GET and HEAD only: anything else is a 405 (a problem, core.api.middleware).
+        self.json, self.table, self.xlsx, self.zip = (
+            require_safe(view) for view in (self.json, self.table, self.xlsx, self.zip)
+        )
+
+    def json(self, request):
+        response = JsonResponse(
+            descriptor(request, build_tables(request, self.registry)), json_dumps_params={"indent": 2}
+        )
+        response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
+        return response
+
+    def table(self, request, name):
+        # Only the endpoint the table comes from: "laws-events" from laws/, "sub-conditions" itself.
+        endpoint = next((e for e in sorted(ENDPOINTS, key=len, reverse=True) if name.startswith(e)), None)
+        tables = build_tables(request, self.registry, only=endpoint) if endpoint else {}
+        if name not in tables:
+            return problem_response(404, f"No table {name!r} in the data package; its tables: see datapackage.json.")
+        response = HttpResponse(tables[name][1], content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
+        return response
+
+    def xlsx(self, request):
+        """The same tables as one workbook, a sheet per table (numbers and booleans as such, text as text)."""
+        tables = build_tables(request, self.registry)
+        package = descriptor(request, tables)
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for resource in package["resources"]:
+            sheet = workbook.create_sheet(resource["name"][:31])
+            header, text, _serializer = tables[resource["name"]]
+            types = [field["type"] for field in resource["schema"]["fields"]]
+            sheet.append(header)
+            for row in list(csv.reader(io.StringIO(text)))[1:]:
+                sheet.append([_xlsx_cell(value, kind) for value, kind in zip(row, types, strict=True)])
+        about = workbook.create_sheet("about", 0)
+        for line in (
+            package["title"],
+            f"Licence: {settings.DATA_LICENSE_NAME} ({settings.DATA_LICENSE_URL})",
+            f"Sources: every fact names its source (the sources sheet). Data Package: {package['sources'][0]['path']}"
+            "datapackage.json",
+        ):
+            about.append([line])
+        out = io.BytesIO()
+        workbook.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="sse-map-dataset.xlsx"'
+        response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
+        return response
+
+    def zip(self, request):
+        tables = build_tables(request, self.registry)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("datapackage.json", json.dumps(descriptor(request, tables), indent=2, ensure_ascii=False))
+            for name, (_header, text, _serializer) in tables.items():
+                archive.writestr(f"datapackage/{name}.csv", text)
+        response = HttpResponse(out.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="sse-map-datapackage.zip"'
+        response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
+        return response
