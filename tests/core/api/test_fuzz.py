@@ -72,7 +72,7 @@ def test_every_read_operation_survives_fuzzing(settings_dataset):
             suppress_health_check=list(HealthCheck),
         )
         def fuzz(case):
-            # The WSGI transport does not decompress: ask for the body as it is (gzip is the proxy's and clients' business).
+            # The WSGI transport does not decompress: ask for the body as it is (gzip is for real clients).
             case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=EXCLUDED_CHECKS)
 
         try:
