@@ -65,8 +65,8 @@ MIDDLEWARE = [
     # Anonymous reads on the replica when it has replayed the last write (ops/replica.py).
     "ops.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language from the URL's prefix (/ko/, /ja/...; none for English).
-    "django.middleware.locale.LocaleMiddleware",
+    # The language from the URL's prefix only (/ko/, /ja/...; none for English): one URL, one page (public/middleware.py).
+    "public.middleware.URLLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
