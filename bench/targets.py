@@ -113,7 +113,7 @@ TARGETS = [
     # API details (one record by key)
     ("api org-type detail", lambda: _api("org-types", _first("orgs.OrganizationType"), "slug")),
     ("api country detail", lambda: _api("countries", _country(), "code")),
-    ("api law detail", lambda: _api("laws", _first("countries.Law"), "pk")),
+    ("api law detail", lambda: _api("laws", _first("countries.Law"), "slug")),
     ("api statistic detail", lambda: _api("statistics", _first("countries.Statistic"), "slug")),
     ("api family detail", lambda: _api("families", _family(), "slug")),
     # The change feed

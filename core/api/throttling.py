@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle
 
+from caching.version import CACHE_ERRORS
 from core.client import client_address
 
 POLICY = "anon"
@@ -39,9 +40,14 @@ class AnonReadThrottle(AnonRateThrottle):
         self.window_end = (window + 1) * self.duration
         key = f"{self.key}:{window}"
         try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's first request (the key does not exist yet)
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+            try:
+                count = self.cache.incr(key)
+            except ValueError:  # the window's first request (the key does not exist yet)
+                count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+        except CACHE_ERRORS:
+            count = None
+        if count is None:  # the cache cannot count (Redis down): let the visitor by, never a 500
+            return True
         remaining = max(self.num_requests - count, 0)
         getattr(request, "_request", request)._ratelimit = (self.num_requests, self.duration, remaining, self.wait())
         return count <= self.num_requests

@@ -116,7 +116,7 @@ CASES = {
     # The lists read each page's cells, references and laws on the day (landscape_on): five queries.
     "org-types": (build_org_types, "", 10),
     "org-types-as-of": (build_org_types, "as_of=2015-01-01&classification=sseoe", 16),
-    "org-types-filtered": (build_org_types, "sub_condition=for-profit&feature=social&country=PH&law={laws}", 8),
+    "org-types-filtered": (build_org_types, "sub_condition=for-profit&feature=social&country=PH&law={laws}", 15),
     "org-types-since": (build_org_types, "updated_since=2000-01-01T00:00:00Z", 10),
     "statistics": (build_statistics, "", 4),
     "sources": (build_sources, "", 4),
