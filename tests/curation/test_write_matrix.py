@@ -15,9 +15,9 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import create_token
 from core.choices import PublicationStatus as S
 from countries.models import Revision, RevisionStatus, Statistic
 from curation import services
@@ -132,7 +132,7 @@ def attempt(path, role, user, org_type):
     elif path in ("api-update", "api-delete"):
         api = APIClient()
         if user is not None:
-            api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            api.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user, 'matrix')[1]}")
         detail = f"/api/v1/org-types/{org_type.slug}/"
         if path == "api-update":
             response = api.patch(detail, {"name": "Forged"}, format="json", HTTP_X_CHANGE_REASON="Matrix")
