@@ -269,16 +269,21 @@ def record_create(*, record, user, reason="Created", m2m=None):
         raise WorkflowError(
             "A new record starts as a draft; it is published through review, never by setting its status."
         )
+    _save_in_place(record, user, reason, m2m)
+    return record
+
+
+def _save_in_place(record, user, reason, m2m):
+    """Validate and save ``record`` with its many-to-many values, if its parent may change."""
     parent = parent_of(record)
     if parent is not None and user is not None:
-        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
+        require_editable_state(parent, what=f"its {type(record)._meta.verbose_name_plural}")
     with transaction.atomic():
         record.full_clean(exclude=list(m2m or ()))
         _stamp(record, user, reason)
         record.save()
         for name, values in (m2m or {}).items():
             getattr(record, name).set(values)
-    return record
 
 
 def record_update(*, record, user, reason, m2m=None, values=None, rows=()):
@@ -297,15 +302,7 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=()):
         return revision_propose(record=stored, user=user, values=values or {}, reason=reason, rows=rows)
     if is_publishable(model) and user is not None:
         require_editable_state(record)
-    parent = parent_of(record)
-    if parent is not None and user is not None:
-        require_editable_state(parent, what=f"its {model._meta.verbose_name_plural}")
-    with transaction.atomic():
-        record.full_clean(exclude=list(m2m or ()))
-        _stamp(record, user, reason)
-        record.save()
-        for name, pks in (m2m or {}).items():
-            getattr(record, name).set(pks)
+    _save_in_place(record, user, reason, m2m)
     return None
 
 
