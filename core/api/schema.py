@@ -56,6 +56,15 @@ ERROR_SCHEMA = {
 }
 
 
+# The first edition's law URLs by numeric id redirect to the law's URL by slug
+# (countries.api.views.law_by_id), so an all-digit slug answers a permanent redirect.
+LEGACY_ID_PATHS = ("/api/v1/laws/{slug}/",)
+LEGACY_REDIRECT = {
+    "301": "An all-digit key is a law's former id: moved permanently to its URL by slug (Location).",
+    "308": "As 301, for writes: the method and body are kept.",
+}
+
+
 HELD_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}, "revision": {"type": "integer"}},
@@ -86,7 +95,7 @@ def document_errors(result, generator, request, public):
     """
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = ERROR_SCHEMA
     error = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for methods in result.get("paths", {}).values():
+    for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
             responses = operation.setdefault("responses", {})
             for code, response in responses.items():
@@ -99,6 +108,9 @@ def document_errors(result, generator, request, public):
                 statuses.update(WRITE_ERROR_STATUSES)
             for code, description in statuses.items():
                 responses.setdefault(code, {"description": description, **error})
+            if path in LEGACY_ID_PATHS:
+                code = "301" if method.upper() in permissions.SAFE_METHODS else "308"
+                responses.setdefault(code, {"description": LEGACY_REDIRECT[code]})
             if method.upper() in ("PUT", "PATCH") and "202" not in responses:
                 responses["202"] = {
                     "description": "Held for review: the published record changes once an editor approves.",
