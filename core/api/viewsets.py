@@ -232,6 +232,9 @@ class APIViewSetMixin:
 
     def stream_csv(self):
         queryset = self.filter_queryset(self.get_queryset())
+        # ``fields=`` and ``include=`` are checked before the first byte: once the stream has
+        # started, a 400 can no longer be sent (the client would get a cut-off 200).
+        self.get_serializer([], many=True)
 
         def chunks():
             # The keys in order first (one query), then each chunk by its keys: every chunk
@@ -252,7 +255,9 @@ class APIViewSetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
-            if request.accepted_renderer.format not in ("json", "api"):
+            # One error shape for every format, the browsable API's included: a problem, as JSON
+            # (an HTML page sent as application/problem+json would contradict its own type).
+            if request.accepted_renderer.format != "json":
                 request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
         for header, value in ratelimit_headers(request).items():

@@ -105,6 +105,25 @@ def test_csv_all_rows_streamed(anon, five_laws):
     assert "all" in errors(anon.get(f"{API}laws/?format=csv&all=perhaps"))
 
 
+def test_streamed_csv_refuses_unknown_fields_before_streaming(anon, five_laws):
+    """An unknown ``fields=`` or ``include=`` name in the whole-list CSV is a 400, not a stream cut short."""
+    for query in ("fields=slug,nope", "include=nope"):
+        response = anon.get(f"{API}laws/?format=csv&all=true&{query}")
+        assert response.status_code == 400 and not response.streaming, query
+        assert response["Content-Type"] == "application/problem+json"
+    chosen = anon.get(f"{API}laws/?format=csv&all=true&fields=slug,title")
+    header = b"".join(chosen.streaming_content).decode().splitlines()[0]
+    assert header.split(",") == ["slug", "title"]
+
+
+def test_browsable_api_errors_are_problems_too(anon):
+    """A browser's error (Accept: text/html) is the same JSON problem, its body matching its type."""
+    response = anon.get(f"{API}laws/?kind=nope", HTTP_ACCEPT="text/html")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 400 and "kind" in response.json()["errors"]
+
+
 def test_csv_errors_are_json(anon):
     """An error asked for as CSV still answers JSON."""
     response = anon.get(f"{API}laws/?format=csv&kind=nope")
