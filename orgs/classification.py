@@ -118,6 +118,26 @@ def classify(cells: Iterable[tuple[str, str]], all_features: Iterable[str]) -> C
     return Classification(reachable[0], len(met), tuple(reachable), met, open_, missing)
 
 
+# A feature's state as the marks beside a type show it.
+FEATURE_MET, FEATURE_OPEN, FEATURE_MISSING = "met", "open", "missing"
+
+
+def feature_states(cells: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """
+    ``{feature code: "met" | "open" | "missing"}`` from a type's cells, ``(feature code,
+    finding)`` pairs, for the features the cells name: met when a sub-condition is met,
+    open when none is met and one is not assessed, missing when every one is not
+    stipulated (the same rule as ``classify``).
+    """
+    by_feature: dict[str, set[str]] = {}
+    for feature, finding in cells:
+        by_feature.setdefault(feature, set()).add(finding)
+    return {
+        code: FEATURE_MET if MET in found else FEATURE_OPEN if NOT_ASSESSED in found else FEATURE_MISSING
+        for code, found in by_feature.items()
+    }
+
+
 # How a sentence names each classification.
 IN_WORDS = {SSEOE: "an SSEOE", PHO: "a PHO", OUTSIDE: "outside the SSE landscape"}
 NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}

@@ -195,6 +195,40 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
             )
         )
 
+    def for_marks(self):
+        """
+        Types as the lists of names show them (name, local name, badge, feature marks, link),
+        with their country and family, loading none of the long texts. Evaluate them with
+        ``with_feature_states`` for the marks.
+        """
+        return self.select_related("country", "family").only(
+            "slug", "name", "local_name", "classification", "classification_max", "settled", "features_met",
+            "publication_status", "country__code", "country__slug", "country__name", "country__local_name",
+            "country__publication_status", "family__slug", "family__name", "family__order",
+        )  # fmt: skip
+
+    def with_feature_states(self):
+        """
+        These types as a list, each with ``feature_states_today`` (``{feature code: met |
+        open | missing}``, ``orgs.classification.feature_states``) from one query of their
+        cells' stored findings: no cell, sub-condition or reference instances.
+        """
+        org_types = list(self)
+        # The same filter as a subquery: a list of thousands of ids costs more to build than to run.
+        ids = [t.pk for t in org_types] if self.query.is_sliced else self.order_by().values("pk")
+        cells = defaultdict(list)
+        rows = (
+            model("Assessment")
+            .objects.filter(org_type__in=ids)
+            .order_by()
+            .values_list("org_type_id", "sub_condition__feature__code", "finding")
+        )
+        for type_id, feature, finding in rows:
+            cells[type_id].append((feature, finding))
+        for org_type in org_types:
+            org_type.feature_states_today = rule.feature_states(cells[org_type.pk])
+        return org_types
+
     # The landscape of a day ---------------------------------------------------
 
     def landscape_on(self, day: datetime.date | None = None, method: Method | None = None):

@@ -9,6 +9,7 @@ import datetime
 import difflib
 import re
 from collections import defaultdict
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from csp.decorators import csp_replace
@@ -113,6 +114,25 @@ def family_matrix(families, countries, org_types):
 HOME_CELL_TYPES = 3
 
 
+def home_cell_types(limit):
+    """
+    The first ``limit`` public types of each (family, country) cell as the home page names
+    them (name, link, badge, the cell's size), as plain values: the matrix holds thousands of
+    them at scale, and a model instance and a ``reverse()`` each would cost more than the rest
+    of the page.
+    """
+    # Every type's URL is this one with its slug in place of the placeholder (slugs are URL-safe).
+    placeholder = "slug-placeholder"
+    pattern = reverse("orgs:org-type-detail", kwargs={"slug": placeholder})
+    rows = (
+        OrganizationType.objects.public()
+        .first_of_each_cell(limit)
+        .order_by("name")
+        .values("slug", "name", "classification", "settled", "family_id", "country_id", "cell_size")
+    )
+    return [SimpleNamespace(**row, url=pattern.replace(placeholder, row["slug"])) for row in rows]
+
+
 class HomeView(TemplateView):
     template_name = "public/home.html"
 
@@ -120,12 +140,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         countries = list(Country.objects.published().with_landscape_counts())
         # A cell lists its types up to HOME_CELL_TYPES; beyond, it links to the country with the count.
-        org_types = (
-            OrganizationType.objects.public()
-            .first_of_each_cell(HOME_CELL_TYPES + 1)
-            .select_related("family")
-            .order_by("name")
-        )
+        org_types = home_cell_types(HOME_CELL_TYPES + 1)
         for country in countries:
             country.bar = classification_bar(country)
         context.update(
@@ -362,8 +377,9 @@ class CompareView(TemplateView):
             org_types = (
                 OrganizationType.objects.public()
                 .filter(country__in=[c.pk for c in selected])
-                .for_listing()
+                .for_marks()
                 .order_by("name")
+                .with_feature_states()
             )
             for country in selected:
                 country.bar = classification_bar(country, width=200)
@@ -602,8 +618,9 @@ class OrganizationTypeDetailView(DetailView):
                 Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
             ),
             challenges=challenges.concerning_type(org_type),
-            data_links=[(_("This type with its cells and references (JSON)"),
-                         f"/api/v1/org-types/{org_type.slug}/?format=json")],  # fmt: skip
+            data_links=[
+                (_("This type with its cells and references (JSON)"), f"/api/v1/org-types/{org_type.slug}/?format=json")
+            ],  # fmt: skip
             citation=citation(self.request, f"{org_type.name} ({org_type.country.name})"),
         )
         return context
@@ -631,7 +648,7 @@ class FamilyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        org_types = list(self.object.org_types.public().for_listing().order_by("country__name", "name"))
+        org_types = self.object.org_types.public().for_marks().order_by("country__name", "name").with_feature_states()
         by_country = {}
         for org_type in org_types:
             by_country.setdefault(org_type.country, []).append(org_type)

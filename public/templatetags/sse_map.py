@@ -8,9 +8,12 @@ import nh3
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from countries.choices import DatePrecision
+from orgs import classification as rule
 
 register = template.Library()
 
@@ -58,20 +61,69 @@ def local_lang(country_code):
 @register.filter
 def feature_states(org_type):
     """
-    ``{feature code: "met" | "open" | "missing"}`` for a type today, from its prefetched
-    cells: met when a cell is met, open (not yet assessed) when none is met and one is not
-    assessed, missing when every cell is not stipulated.
+    ``{feature code: "met" | "open" | "missing"}`` for a type today (``orgs.classification.
+    feature_states``): from ``feature_states_today`` when the view set it
+    (``OrganizationTypeQuerySet.with_feature_states``: one query, no cell instances),
+    otherwise from the type's prefetched cells.
     """
-    states = {}
-    for cell in org_type.assessments.all():
-        code = cell.sub_condition.feature.code
-        if cell.finding == "met":
-            states[code] = "met"
-        elif cell.finding == "not_assessed" and states.get(code) != "met":
-            states[code] = "open"
-        else:
-            states.setdefault(code, "missing")
-    return states
+    states = getattr(org_type, "feature_states_today", None)
+    if states is not None:
+        return states
+    return rule.feature_states((cell.sub_condition.feature.code, cell.finding) for cell in org_type.assessments.all())
+
+
+@register.simple_tag
+def feature_marks(org_type, features):
+    """
+    The marks beside a type: one per feature, met, open (not yet assessed) or missing (not
+    stipulated), its initial shown and its state said in words. Rendered here rather than by an
+    included template: a family page shows them for over a thousand types.
+    """
+    states = feature_states(org_type)
+    words = {"met": gettext("met"), "open": gettext("not yet assessed"), "missing": gettext("not stipulated")}
+    items = []
+    for feature in features:
+        state = states.get(feature.code)
+        state = state if state in ("met", "open") else "missing"
+        items.append((state, feature.name, words[state], feature.name[:1], "?" if state == "open" else ""))
+    marks = format_html_join(
+        "",
+        '<li class="mark mark-{0}" title="{1}: {2}"><span aria-hidden="true">{3}{4}</span>'
+        '<span class="visually-hidden">{1} {2}</span></li>',
+        items,
+    )
+    return format_html('<ul class="marks" aria-label="{}">{}</ul>', gettext("Features"), marks)
+
+
+@register.simple_tag
+def classification_badge(value, settled=None):
+    """A classification's badge, and "provisional" beside it when ``settled`` is False (not when unknown)."""
+    titles = {
+        "sseoe": gettext("SSE organization or enterprise: meets every feature"),
+        "pho": gettext("Partial Hybrid Organization: meets two features"),
+    }
+    labels = {"sseoe": "SSEOE", "pho": "PHO"}
+    title = titles.get(value, gettext("Outside the SSE landscape"))
+    if settled is False:
+        title += gettext(", on the findings so far (provisional)")
+    badge = format_html(
+        '<span class="badge badge-{}" title="{}">{}</span>', value, title, labels.get(value) or gettext("Outside")
+    )
+    if settled is False:
+        badge += format_html(
+            ' <span class="badge badge-provisional" title="{}">{}</span>',
+            gettext("Cells not yet assessed could still change this classification"),
+            gettext("provisional"),
+        )
+    return badge
+
+
+@register.simple_tag
+def local_name(name, same_as, code):
+    """A name in the country's own language, marked with its language, unless it is the English one."""
+    if not name or name == same_as:
+        return ""
+    return format_html(' <span class="local" lang="{}">{}</span>', code, name)
 
 
 @register.filter
@@ -99,7 +151,6 @@ def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY) -
     if precision == DatePrecision.MONTH:
         return day.strftime("%B %Y")
     return f"{day.day} {day.strftime('%B %Y')}"
-
 
 
 # Django's language codes are lower-case ('zh-hans'); HTML's lang and hreflang take BCP 47 ('zh-Hans').

@@ -65,7 +65,8 @@ MIDDLEWARE = [
     # Anonymous reads on the replica when it has replayed the last write (ops/replica.py).
     "ops.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language from the URL's prefix only (/ko/, /ja/...; none for English): one URL, one page (public/middleware.py).
+    # The language from the URL's prefix only (/ko/, /ja/...; none for English): one URL,
+    # one page (public/middleware.py).
     "public.middleware.URLLanguageMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,7 +205,10 @@ LOGGING = {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
             "rename_fields": {
-                "asctime": "time", "levelname": "level", "name": "logger", "correlation_id": "request_id",
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
             },
         },
         "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},

@@ -154,7 +154,7 @@ def test_draft_law_page_is_404(client, landscape):
 def test_family_page_shows_each_country_side_by_side(client, django_assert_num_queries, landscape):
     """A family page shows the family's types in every country, in a fixed number of queries."""
     family = Family.objects.get(slug="fam-0")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(family.get_absolute_url()).content.decode()
     for country in landscape:
         assert f"Worker cooperative {country.code}" in html
@@ -174,7 +174,7 @@ def test_compare_two_countries(client, django_assert_num_queries, landscape):
     """Compare shows the chosen countries side by side in a fixed number of queries."""
     a, b, c = landscape
     url = reverse("countries:compare") + f"?countries={a.slug}&countries={b.slug}"
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(url).content.decode()
     assert f"Worker cooperative {a.code}" in html and f"Worker cooperative {b.code}" in html
     assert f"Worker cooperative {c.code}" not in html
