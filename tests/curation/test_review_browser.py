@@ -41,7 +41,8 @@ def log_in(page, base, username):
     page.goto(base + reverse("admin:login"))
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
     page.wait_for_url(base + reverse("admin:index"))
 
 
@@ -69,7 +70,9 @@ def test_an_analysts_evidence_change_goes_live_only_when_another_editor_approves
     assert mine, "the reference's quote is not on the change page"
     mine[0].fill(f"{old_quote} {APPENDED}")
     analyst.fill("[name=change_reason]", "Quote completed from the gazette")
-    analyst.click("input[name=_save]")
+    with analyst.expect_navigation():
+        analyst.click("input[name=_save]")
+    analyst.wait_for_load_state()
     assert "waits in the review queue" in analyst.content()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     analyst.screenshot(path=str(SCREENSHOTS / "review-1-proposed.png"), full_page=True)
@@ -91,7 +94,8 @@ def test_an_analysts_evidence_change_goes_live_only_when_another_editor_approves
     assert inserted.count() >= 1
     editor.screenshot(path=str(SCREENSHOTS / "review-2-queue.png"), full_page=True)
     editor.fill("[name=note]", "Checked against the gazette")
-    editor.click("button[value=approve]")
+    with editor.expect_navigation():
+        editor.click("button[value=approve]")
     editor.wait_for_load_state()
     assert Revision.objects.get().status == RevisionStatus.APPROVED
 
