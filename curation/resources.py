@@ -182,6 +182,15 @@ class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
         return self.stored.get(self.key(row))
 
 
+# The column a row may carry to accept a near-duplicate of another record, saying why (kept in history).
+OVERRIDE_COLUMN = "duplicate_override_reason"
+
+
+def _override_of(row):
+    value = (row or {}).get(OVERRIDE_COLUMN)
+    return "" if value is None else " ".join(str(value).split())
+
+
 class CuratedResource(resources.ModelResource):
     """Shared behaviour of every curated model's resource (see the module docstring)."""
 
@@ -246,7 +255,7 @@ class CuratedResource(resources.ModelResource):
             return
         headers = [str(h).strip() if h is not None else "" for h in dataset.headers]
         expected = [field.column_name for field in self.get_import_fields()]
-        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns]
+        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns and h != OVERRIDE_COLUMN]
         if unknown:
             raise ValueError(
                 f"Unknown column(s) {', '.join(repr(h) for h in unknown)}; this file's columns are: "
@@ -404,6 +413,14 @@ class CuratedResource(resources.ModelResource):
                     errors[field.attribute] = [str(exc)]
         self.check_row(instance, row, errors)
         errors.update(self._publication_errors(instance, kwargs.get("user")))
+        if not errors:
+            # The write path's gates (cross-country citations, near-duplicates unless the row's
+            # duplicate_override_reason says why): curation.services decides, on every path.
+            stored = getattr(instance, "_stored_copy", None)
+            for field, problems in services.gate_errors(
+                instance, duplicate_override=_override_of(row), stored=stored
+            ).items():
+                errors.setdefault(field, []).extend(problems)
         if errors:
             raise ValidationError(errors)
 
@@ -511,6 +528,7 @@ class CuratedResource(resources.ModelResource):
                     user=kwargs.get("user"),
                     values=self._changed_values(instance),
                     reason=f"Imported from {file_name}",
+                    duplicate_override=_override_of(row),
                 )
             except (services.WorkflowError, PermissionDenied) as exc:
                 raise ValidationError({"publication_status": [str(exc)]}) from exc
@@ -524,7 +542,11 @@ class CuratedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         file_name = kwargs.get("file_name") or "a file"
-        instance._change_reason = short_reason(f"Imported from {file_name}")
+        reason = f"Imported from {file_name}"
+        override = _override_of(row)
+        if override and services.near_duplicates(instance):
+            reason = services.with_override(reason, override)
+        instance._change_reason = short_reason(reason)
         if kwargs.get("user") is not None:
             instance._history_user = kwargs["user"]
 

@@ -60,8 +60,24 @@ class ChangeReasonForm(VersionCheckedForm):
         widget=forms.TextInput(attrs={"size": 80}),
     )
 
+    duplicate_override = forms.BooleanField(
+        label="It is not a duplicate",
+        required=False,
+        help_text="Only if this record is refused as a near-duplicate of another (same country, same title, "
+        "name or law number) and is a different record: tick this and say why below.",
+    )
+    duplicate_override_reason = forms.CharField(
+        label="Why it is not a duplicate",
+        required=False,
+        max_length=400,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Kept in the record's history.",
+    )
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("duplicate_override") and not (cleaned.get("duplicate_override_reason") or "").strip():
+            self.add_error("duplicate_override_reason", "Say why this record is not a duplicate of the other one.")
         # A record in review or archived is frozen (curation.services says so; this only says it early).
         instance = self.instance
         if instance.pk is not None and services.is_publishable(type(instance)):
@@ -72,6 +88,26 @@ class ChangeReasonForm(VersionCheckedForm):
                 except services.WorkflowError as exc:
                     raise ValidationError(str(exc)) from exc
         return cleaned
+
+
+    def override_reason(self):
+        """The duplicate override's reason, if the box is ticked."""
+        data = getattr(self, "cleaned_data", {})
+        return (data.get("duplicate_override_reason") or "").strip() if data.get("duplicate_override") else ""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The gates (curation.services.gate_errors), said on the form before anything is saved; the
+        # write path checks them again when it saves.
+        if self.errors:
+            return
+        instance = self.instance
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+        for field, problems in services.gate_errors(
+            instance, duplicate_override=self.override_reason(), stored=stored
+        ).items():
+            for problem in problems:
+                self.add_error(field if field in self.fields else None, problem)
 
 
 def is_published(obj):
@@ -141,7 +177,13 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
-        moved = {"change_reason", "loaded_version", *(self.workflow_fields if self.publishable else ())}
+        moved = {
+            "change_reason",
+            "loaded_version",
+            "duplicate_override",
+            "duplicate_override_reason",
+            *(self.workflow_fields if self.publishable else ()),
+        }
         for _, options in fieldsets:
             options["fields"] = [f for f in options["fields"] if f not in moved]
         fieldsets = [fs for fs in fieldsets if fs[1]["fields"]]
@@ -154,6 +196,13 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             )
         # loaded_version: the hidden version check (core.concurrency), rendered whatever the fieldsets.
         fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version"]}))
+        if self.model._meta.label_lower in services.DUPLICATE_FIELDS:
+            fieldsets.append(
+                (
+                    "Near-duplicate override",
+                    {"fields": ["duplicate_override", "duplicate_override_reason"], "classes": ["collapse"]},
+                )
+            )
         return fieldsets
 
     @admin.display(description="Review")
@@ -178,8 +227,9 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """Through the one write path (``curation.services``): a draft is saved, a published record's edit held."""
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
+        override = form.override_reason() if hasattr(form, "override_reason") else ""
         if not change:
-            services.record_create(record=obj, user=request.user, reason=reason, m2m={})
+            services.record_create(record=obj, user=request.user, reason=reason, m2m={}, duplicate_override=override)
             return
         if self.publishable and services.is_publishable(type(obj)):
             stored = type(obj)._default_manager.get(pk=obj.pk)
@@ -193,7 +243,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                     setattr(stored, field.attname, getattr(obj, field.attname))
             obj = stored
             form.instance = stored
-        services.record_update(record=obj, user=request.user, reason=reason)
+        services.record_update(record=obj, user=request.user, reason=reason, duplicate_override=override)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting a published record proposes it (fields and rows as they were) as a change set for review."""
@@ -227,6 +277,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "values": {name: form.cleaned_data[name] for name in form.changed_data if name in fields},
             "rows": [],
             "reason": reason,
+            "duplicate_override": form.override_reason() if hasattr(form, "override_reason") else "",
         }
 
     def save_related(self, request, form, formsets, change):
@@ -247,6 +298,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 values=held["values"],
                 rows=held["rows"],
                 reason=held["reason"],
+                duplicate_override=held["duplicate_override"],
             )
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
