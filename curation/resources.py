@@ -21,7 +21,7 @@ import copy
 from contextvars import ContextVar
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import (
     CheckConstraint,
@@ -412,7 +412,16 @@ class CuratedResource(resources.ModelResource):
                 except ValueError as exc:
                     errors[field.attribute] = [str(exc)]
         self.check_row(instance, row, errors)
-        errors.update(self._publication_errors(instance, kwargs.get("user")))
+        user = kwargs.get("user")
+        stored = getattr(instance, "_stored_copy", None)
+        for record in (instance, stored):
+            if record is not None and user is not None and not services.in_scope(user, record):
+                try:
+                    services.require_scope(user, record)
+                except PermissionDenied as exc:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(str(exc))
+                    break
+        errors.update(self._publication_errors(instance, user))
         if not errors:
             # The write path's gates (cross-country citations, near-duplicates unless the row's
             # duplicate_override_reason says why): curation.services decides, on every path.

@@ -32,6 +32,7 @@ from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
 from countries.models import Revision, RevisionKind, RevisionStatus
 from curation import quality
+from curation.models import CountryScope
 from orgs.choices import SuggestionStatus
 from orgs.models import Suggestion
 
@@ -73,6 +74,49 @@ def pending_revision(record) -> Revision | None:
     )
 
 
+# Per-country roles --------------------------------------------------------------------
+
+
+def country_of(record):
+    """The country a record (or a row, through its parent) belongs to; None for sources and the method."""
+    if record is None:
+        return None
+    if record._meta.label_lower == "countries.country":
+        return record
+    if getattr(record, "country_id", None) is not None:
+        return record.country
+    return country_of(parent_of(record))
+
+
+def scope_of(user):
+    """The pks of the countries ``user`` is limited to, or None: not limited (no scope, an empty one, a superuser)."""
+    if user is None or user.is_superuser or not user.is_authenticated:
+        return None
+    cache = getattr(user, "_country_scope_cache", "unset")
+    if cache == "unset":
+        pks = list(CountryScope.objects.filter(user=user).values_list("countries", flat=True))
+        cache = frozenset(pk for pk in pks if pk is not None) or None
+        user._country_scope_cache = cache
+    return cache
+
+
+def in_scope(user, record) -> bool:
+    scope = scope_of(user)
+    if scope is None:
+        return True
+    country = country_of(record)
+    return country is None or country.pk in scope
+
+
+def require_scope(user, record):
+    """Refuse ``user`` a record of a country outside their scope (``CountryScope``): every write path calls it."""
+    if not in_scope(user, record):
+        raise PermissionDenied(
+            f"You work on the records of other countries: '{record}' belongs to {country_of(record)}, "
+            "which is outside your country scope."
+        )
+
+
 def _require(allowed, message):
     if not allowed:
         raise PermissionDenied(message)
@@ -90,6 +134,7 @@ def _transition(record, name, *, user, reason, **kwargs):
     with a history row. The only way a publication status changes.
     """
     method = getattr(record, name)
+    require_scope(user, record)
     if not can_proceed(method):
         raise WorkflowError(
             f"This {record._meta.verbose_name} is {record.get_publication_status_display()}: "
@@ -120,6 +165,7 @@ def _check_two_person(revision, user, verb):
 def record_submit_for_review(*, record, user, reason="Submitted for review") -> Revision:
     """An analyst asks for a draft to be published as it stands."""
     _require(can_edit(user, type(record)), "You may not edit these records.")
+    require_scope(user, record)
     with transaction.atomic():
         record = _locked(record)
         if record.publication_status != Status.DRAFT:
@@ -433,6 +479,7 @@ def record_create(*, record, user, reason="Created", m2m=None, duplicate_overrid
     """
     model = type(record)
     _require(_perm(user, model, "add"), f"You may not add {model._meta.verbose_name_plural}.")
+    require_scope(user, record)
     if record.pk is not None and model._default_manager.filter(pk=record.pk).exists():
         raise WorkflowError("This record exists already.")
     if is_publishable(model) and user is not None and record.publication_status != Status.DRAFT:
@@ -467,6 +514,9 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=(), dupli
     """
     model = type(record)
     _require(_perm(user, model, "change"), f"You may not change {model._meta.verbose_name_plural}.")
+    require_scope(user, record)  # the record as edited (a move to another country) ...
+    if record.pk is not None:
+        require_scope(user, model._default_manager.filter(pk=record.pk).first())  # ... and as stored
     if not reason or not str(reason).strip():
         raise ValidationError("Give a reason for the change.")
     status = stored_status(record) if is_publishable(model) else None
@@ -491,6 +541,7 @@ def record_delete(*, record, user, reason="Deleted"):
     """Delete a draft (or a row of a draft); published records are archived, never deleted."""
     model = type(record)
     _require(_perm(user, model, "delete"), f"You may not delete {model._meta.verbose_name_plural}.")
+    require_scope(user, record)
     if user is not None:
         if is_publishable(model):
             status = stored_status(record)
@@ -605,6 +656,7 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
     events); the record and its rows are not touched until an editor approves.
     """
     _require(can_edit(user, type(record)), "You may not edit these records.")
+    require_scope(user, record)
     if not reason.strip():
         raise ValidationError("Give a reason for the change.")
     fields = editable_fields(type(record))
@@ -757,6 +809,7 @@ def revision_approve(*, revision, user, note="") -> Revision:
     """
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may approve.")
+    require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_publish(record=record, user=user, note=note)
     with transaction.atomic():
@@ -850,6 +903,7 @@ def revision_reject(*, revision, user, note) -> Revision:
     """An editor rejects a pending revision; a publication request sends the record back to draft."""
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may reject.")
+    require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_send_back(record=record, user=user, note=note)
     if not note.strip():
