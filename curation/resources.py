@@ -25,6 +25,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import router, transaction
 from django.db.models import (
     CheckConstraint,
+    DateField,
+    DateTimeField,
     ForeignKey,
     ManyToManyField,
     Model,
@@ -64,6 +66,21 @@ _lookups: ContextVar[dict | None] = ContextVar("natural_key_lookups", default=No
 
 def _key_of(model):
     return NATURAL_KEY_FIELDS[model._meta.label]
+
+
+class DayWidget(widgets.DateWidget):
+    """A date cell: YYYY-MM-DD (or a spreadsheet's date); a bad one is refused showing it and the format."""
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"{str(value).strip()!r} is not a date: write it as YYYY-MM-DD (e.g. 2014-07-31)."
+            ) from None
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -182,6 +199,28 @@ class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
         return self.stored.get(self.key(row))
 
 
+def _readable_constraint(constraint, instance, exc):
+    """Django's default 'Constraint “name” is violated.' names the constraint: say which columns instead."""
+    if constraint.name not in " ".join(exc.messages):
+        return exc
+    if isinstance(constraint, UniqueConstraint) and constraint.fields:
+        names = list(constraint.fields)
+        text = f"Another {instance._meta.verbose_name} already has these values of {', '.join(names)}."
+    else:
+        names = sorted(Q(constraint.condition).referenced_base_fields) if isinstance(constraint, CheckConstraint) else []
+        text = (
+            f"The value of {', '.join(names)} is not allowed for a {instance._meta.verbose_name}"
+            + (f": {CONSTRAINT_HINTS[constraint.name]}" if constraint.name in CONSTRAINT_HINTS else ".")
+        )
+    return ValidationError({names[0] if len(names) == 1 else NON_FIELD_ERRORS: [text]})
+
+
+# What a check constraint without its own message asks for, said to whoever imports a file.
+CONSTRAINT_HINTS = {
+    "country_code_two_upper_letters": "an ISO code is two capital letters (e.g. FR).",
+}
+
+
 # The column a row may carry to accept a near-duplicate of another record, saying why (kept in history).
 OVERRIDE_COLUMN = "duplicate_override_reason"
 
@@ -216,6 +255,10 @@ class CuratedResource(resources.ModelResource):
                 column_name=field_name,
                 widget=NaturalKeysWidget(django_field.related_model),
                 readonly=readonly,
+            )
+        if isinstance(django_field, DateField) and not isinstance(django_field, DateTimeField):
+            return fields.Field(
+                attribute=field_name, column_name=field_name, widget=DayWidget(), readonly=readonly
             )
         if isinstance(django_field, TextField) and django_field.blank:
             # An empty spreadsheet cell is an empty text, as for CharFields.
@@ -273,7 +316,7 @@ class CuratedResource(resources.ModelResource):
         # The same record twice: compared as the rows will be read (" KR" is "KR", "2020-1-1" is
         # "2020-01-01"), so that no two rows can write one record.
         seen = {}
-        for number, row in enumerate(rows, start=1):
+        for number, row in enumerate(rows, start=2):  # as the spreadsheet numbers them: the header is row 1
             shown_key = tuple(str(row.get(k) or "").strip() for k in keys)
             try:
                 key = tuple(field.clean(row) for field in self.key_fields)
@@ -373,6 +416,7 @@ class CuratedResource(resources.ModelResource):
                 try:
                     constraint.validate(model_class, instance, exclude=exclude, using=using)
                 except ValidationError as exc:
+                    exc = _readable_constraint(constraint, instance, exc)
                     if getattr(exc, "code", None) == "unique" and len(constraint.fields) == 1:
                         errors.setdefault(constraint.fields[0], []).append(exc)
                     else:

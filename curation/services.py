@@ -223,7 +223,7 @@ def near_duplicates(record) -> dict[str, list[str]]:
         for pk, slug, other_title, kind, citation in others.values_list("pk", "slug", "title", "kind", "citation"):
             if title and kind == record.kind and fold(other_title) == title:
                 errors.setdefault("title", []).append(
-                    f"A {record.get_kind_display().lower()} of this country already has this title: "
+                    f"A law of this country and kind ({record.get_kind_display().lower()}) already has this title: "
                     f"'{other_title}' ({slug})."
                 )
             if number and fold_number(citation) == number:
@@ -301,7 +301,7 @@ def gate_errors(record, *, duplicate_override="", stored=None) -> dict[str, list
     if not str(duplicate_override or "").strip() and _duplicate_check_needed(record, stored):
         for field, messages in near_duplicates(record).items():
             errors.setdefault(field, []).extend(
-                [*messages, "If it is a different record, say why in the duplicate override reason."]
+                f"{m} If it is a different record, say why in the duplicate override reason." for m in messages
             )
     return errors
 

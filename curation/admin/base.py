@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.choices import PublicationStatus
 from core.concurrency import VersionCheckedForm
 from core.safe_cells import SafeCSV, SafeXLSX
-from curation import services
+from curation import formats, services
 
 WORKFLOW_HELP = (
     "Drafts are edited freely and reach the public only once published. Use the list's actions to "
@@ -129,6 +129,14 @@ class SizedImportForm(ImportForm):
                 f"{upload.name} is {upload.size:,} bytes, over the {limit:,}-byte limit for an import "
                 "(SSE_MAP_IMPORT_MAX_BYTES); split it into smaller files."
             )
+        if upload is not None and upload.name.lower().endswith(".xlsx"):
+            # The command's refusal, word for word (curation.formats.reject_formulas).
+            data = upload.read()
+            upload.seek(0)
+            try:
+                formats.reject_formulas(upload.name, data)
+            except formats.ImportFileError as exc:
+                raise forms.ValidationError(str(exc)) from exc
         return upload
 
 
@@ -142,6 +150,21 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (core/safe_cells.py).
     formats = [SafeCSV, SafeXLSX, base_formats.JSON]
     workflow_fields = ("publication_status", "last_verified", "review_state")
+
+    import_template_name = "admin/curation/import.html"
+
+    def import_action(self, request, **kwargs):
+        """The preview; a file with problems lists them as the command does (curation.formats.row_lines)."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None and formats.has_problems(result):
+            name = next(
+                (n for n, r in formats.RESOURCES.items() if r._meta.model is self.model),
+                self.model._meta.verbose_name_plural,
+            )
+            context["problems"] = formats.problems_text(name, formats.row_lines(result))
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Issue 8: say what was wrong with the file in plain words (not just the exception's name).

@@ -90,7 +90,9 @@ def test_dry_run_previews_each_row_and_writes_nothing(curated, tmp_path, capsys)
     dataset = resource_for("laws").export()
     rows = dataset.dict
     rows[0]["title"] = "Changed title"
-    rows.append({**rows[1], "slug": "brand-new-law", "amends": "", "replaces": ""})
+    rows.append(
+        {**rows[1], "slug": "brand-new-law", "title": "Brand new law", "citation": "", "amends": "", "replaces": ""}
+    )
     path = tmp_path / "laws.json"
     path.write_text(json.dumps(rows))
     call_command("import_data", "laws", str(path), "--dry-run")
@@ -253,7 +255,7 @@ def test_whole_dataset_import_is_all_or_nothing(curated, tmp_path):
     wipe()
     data["statistics"][0]["country"] = "ZZ"
     path.write_text(json.dumps(data))
-    with pytest.raises(CommandError, match="statistics: Row 1, column 'country': There is no country"):
+    with pytest.raises(CommandError, match="statistics: Row 2, column 'country': There is no country"):
         call_command("import_dataset", str(path), verbosity=0)
     assert not Source.objects.exists() and not Law.objects.exists()
 
