@@ -31,7 +31,7 @@ from django_fsm import can_proceed, has_transition_perm
 from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
 from countries.models import Revision, RevisionKind, RevisionStatus
-from curation import quality
+from curation import notify, quality
 from curation.models import CountryScope
 from orgs.choices import SuggestionStatus
 from orgs.models import Suggestion
@@ -180,6 +180,7 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
             submitted_by=user,
         )
         _transition(record, "submit", user=user, reason=f"Submitted for review: {reason}")
+        _notify_submitted(revision, record)
     return revision
 
 
@@ -692,7 +693,7 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
         check_gates(proposed, duplicate_override=duplicate_override, stored=record)
         if not (duplicate_override and _duplicate_check_needed(proposed, record) and near_duplicates(proposed)):
             duplicate_override = ""
-        return Revision.objects.create(
+        revision = Revision.objects.create(
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
             kind=RevisionKind.CHANGE,
@@ -703,6 +704,8 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
             duplicate_override=" ".join(str(duplicate_override or "").split()),
             submitted_by=user,
         )
+        _notify_submitted(revision, record)
+        return revision
 
 
 def marked_diff(old, new):
@@ -788,6 +791,20 @@ def _decide(revision, user, status, note):
     revision.decided_at = timezone.now()
     revision.decision_note = note
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    notify.decided(revision, revision.record)  # sent once the decision commits
+
+
+def _notify_submitted(revision, record):
+    """The editors who may decide ``revision`` (the model's publish permission, ``record``'s country) hear of it."""
+    notify.submitted(
+        revision,
+        record,
+        notify.editors_of(
+            record,
+            may_decide=lambda u: can_publish(u, type(record)) and in_scope(u, record),
+            exclude=[revision.submitted_by_id],
+        ),
+    )
 
 
 def _apply_rows(record, revision, user):

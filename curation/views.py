@@ -106,6 +106,30 @@ def _decide(request):
     return redirect("admin-review-queue")
 
 
+def my_submissions(request):
+    """What the signed-in curator submitted: every change set and publication request, its state and decision."""
+    revisions = (
+        Revision.objects.filter(submitted_by=request.user)
+        .select_related("content_type", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in RevisionStatus.values:
+        revisions = revisions.filter(status=status)
+    items = [
+        {"revision": revision, "record": revision.record, "record_url": _url_of(revision.record)}
+        for revision in revisions[:500]
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": "My submissions",
+        "items": items,
+        "status": status,
+        "statuses": RevisionStatus.choices,
+    }
+    return TemplateResponse(request, "admin/my_submissions.html", context)
+
+
 # Data-quality dashboard -----------------------------------------------------------
 
 
