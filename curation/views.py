@@ -24,7 +24,7 @@ from orgs import claims as claims_rule
 from orgs.choices import Finding, SuggestionStatus
 from orgs.models import Assessment, Claim, Family, Feature, OrganizationType, Reference, Suggestion
 
-from . import services
+from . import audit, services
 from .formats import RESOURCES, export_whole, whole_to_bytes
 from .quality import find_problems
 
@@ -104,6 +104,34 @@ def _decide(request):
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, f"Nothing changed: {text}")
     return redirect("admin-review-queue")
+
+
+def audit_log(request):
+    """Every history step and review decision, filterable (model, user, action, dates, country) and as CSV."""
+    if not audit.is_editor(request.user):
+        raise PermissionDenied
+    form = audit.AuditFilterForm(request.GET or None)
+    entries = form.entries() if form.is_bound and form.is_valid() else (audit.audit_entries() if not form.is_bound else [])
+    if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="sse-map-audit.csv"'
+        audit.write_csv(entries, response)
+        return response
+    page = [audit.describe(entry) for entry in entries[:200]]
+    countries = dict(Country.objects.values_list("pk", "code"))
+    for row in page:
+        row["country"] = countries.get(row["country_id"], "")
+        row["url"] = admin_change_url(row["model"], row["object_id"]) if row["action"] != "deleted" else None
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {
+        **admin.site.each_context(request),
+        "title": "Audit log",
+        "form": form,
+        "entries": page,
+        "csv_query": query.urlencode(),
+    }
+    return TemplateResponse(request, "admin/audit_log.html", context)
 
 
 def my_submissions(request):

@@ -55,6 +55,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # The analysts' workflow: staff pages next to the model admins.
     path("admin/review/", admin.site.admin_view(curation_views.review_queue), name="admin-review-queue"),
+    path("admin/audit/", admin.site.admin_view(curation_views.audit_log), name="admin-audit-log"),
     path("admin/my-submissions/", admin.site.admin_view(curation_views.my_submissions), name="admin-my-submissions"),
     path("admin/quality/", admin.site.admin_view(curation_views.quality_dashboard), name="admin-quality"),
     path(
