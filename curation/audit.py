@@ -14,7 +14,6 @@ import datetime
 import re
 
 from django import forms
-
 from django.apps import apps
 from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -116,7 +115,9 @@ def _revision_part(action, *, user, since, until, country):
         a_user=F(f"{who}__username"),
         a_why=F("reason"),
         a_country=Value(None, output_field=IntegerField()),
-        a_remark=note if action == "proposed" else Concat(note, Value(": "), F("decision_note"), output_field=CharField()),
+        a_remark=note
+        if action == "proposed"
+        else Concat(note, Value(": "), F("decision_note"), output_field=CharField()),
     ).values(*COLUMNS)
 
 

@@ -207,10 +207,11 @@ def _readable_constraint(constraint, instance, exc):
         names = list(constraint.fields)
         text = f"Another {instance._meta.verbose_name} already has these values of {', '.join(names)}."
     else:
-        names = sorted(Q(constraint.condition).referenced_base_fields) if isinstance(constraint, CheckConstraint) else []
-        text = (
-            f"The value of {', '.join(names)} is not allowed for a {instance._meta.verbose_name}"
-            + (f": {CONSTRAINT_HINTS[constraint.name]}" if constraint.name in CONSTRAINT_HINTS else ".")
+        names = (
+            sorted(Q(constraint.condition).referenced_base_fields) if isinstance(constraint, CheckConstraint) else []
+        )
+        text = f"The value of {', '.join(names)} is not allowed for a {instance._meta.verbose_name}" + (
+            f": {CONSTRAINT_HINTS[constraint.name]}" if constraint.name in CONSTRAINT_HINTS else "."
         )
     return ValidationError({names[0] if len(names) == 1 else NON_FIELD_ERRORS: [text]})
 
@@ -257,9 +258,7 @@ class CuratedResource(resources.ModelResource):
                 readonly=readonly,
             )
         if isinstance(django_field, DateField) and not isinstance(django_field, DateTimeField):
-            return fields.Field(
-                attribute=field_name, column_name=field_name, widget=DayWidget(), readonly=readonly
-            )
+            return fields.Field(attribute=field_name, column_name=field_name, widget=DayWidget(), readonly=readonly)
         if isinstance(django_field, TextField) and django_field.blank:
             # An empty spreadsheet cell is an empty text, as for CharFields.
             return fields.Field(

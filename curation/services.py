@@ -32,7 +32,7 @@ from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
 from countries.models import Revision, RevisionKind, RevisionStatus
 from curation import notify, quality
-from curation.models import CountryScope
+from curation.models import Comment, CountryScope
 from orgs.choices import SuggestionStatus
 from orgs.models import Suggestion
 
@@ -221,7 +221,7 @@ def near_duplicates(record) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if label == "countries.law":
         title, number = fold(record.title), fold_number(record.citation)
-        for pk, slug, other_title, kind, citation in others.values_list("pk", "slug", "title", "kind", "citation"):
+        for slug, other_title, kind, citation in others.values_list("slug", "title", "kind", "citation"):
             if title and kind == record.kind and fold(other_title) == title:
                 errors.setdefault("title", []).append(
                     f"A law of this country and kind ({record.get_kind_display().lower()}) already has this title: "
@@ -931,6 +931,39 @@ def revision_reject(*, revision, user, note) -> Revision:
             raise WorkflowError("This request has already been decided.")
         _decide(revision, user, RevisionStatus.REJECTED, note)
     return revision
+
+
+# Comments ---------------------------------------------------------------------------
+
+
+def comment_add(*, user, body, record=None, revision=None) -> Comment:
+    """A curator's comment on ``record`` or on a change set (``revision``, whose record it is also on)."""
+    if revision is not None:
+        record = revision.record
+    if record is None:
+        raise ValidationError("Say what the comment is about: a record or a change set.")
+    _require(
+        user is not None and (can_edit(user, type(record)) or can_publish(user, type(record))),
+        "You may not comment on these records.",
+    )
+    require_scope(user, record)
+    body = str(body or "").strip()
+    if not body:
+        raise ValidationError("Write the comment first.")
+    return Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        revision=revision,
+        author=user,
+        body=body,
+    )
+
+
+def comments_on(record):
+    """The comments on ``record`` and on its change sets, oldest first."""
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("author", "revision")
 
 
 # The public's suggested corrections ------------------------------------------------

@@ -71,6 +71,7 @@ def review_queue(request):
                 "diff": services.revision_diff(revision) if revision.changes or revision.rows else [],
                 "may_decide": may_decide and not own,
                 "own": own,
+                "comments": list(services.comments_on(record)),
             }
         )
     suggestions = Suggestion.objects.filter(status=SuggestionStatus.NEW).select_related("org_type", "law")
@@ -79,8 +80,7 @@ def review_queue(request):
         "title": "Review queue",
         "items": items,
         "suggestions": [
-            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)}
-            for s in suggestions
+            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)} for s in suggestions
         ],
         "two_person": services.two_person_review(),
     }
@@ -92,7 +92,10 @@ def _decide(request):
     note = request.POST.get("note", "").strip()
     action = request.POST.get("action")
     try:
-        if action == "approve":
+        if action == "comment":
+            services.comment_add(user=request.user, body=request.POST.get("comment", ""), revision=revision)
+            messages.success(request, f"Comment added on {revision.record}.")
+        elif action == "approve":
             services.revision_approve(revision=revision, user=request.user, note=note)
             messages.success(request, f"Approved: {revision.record}.")
         elif action == "reject":
@@ -111,7 +114,9 @@ def audit_log(request):
     if not audit.is_editor(request.user):
         raise PermissionDenied
     form = audit.AuditFilterForm(request.GET or None)
-    entries = form.entries() if form.is_bound and form.is_valid() else (audit.audit_entries() if not form.is_bound else [])
+    entries = (
+        form.entries() if form.is_bound and form.is_valid() else (audit.audit_entries() if not form.is_bound else [])
+    )
     if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="sse-map-audit.csv"'
@@ -254,16 +259,12 @@ def unverified_on_published():
         ),
         (
             "Law events",
-            LawEvent.objects.filter(
-                verification=unverified, law__publication_status=published
-            ).select_related("law"),
+            LawEvent.objects.filter(verification=unverified, law__publication_status=published).select_related("law"),
         ),
         ("Laws", Law.objects.filter(verification=unverified, publication_status=published)),
         (
             "Statistics",
-            Statistic.objects.filter(verification=unverified, publication_status=published).select_related(
-                "country"
-            ),
+            Statistic.objects.filter(verification=unverified, publication_status=published).select_related("country"),
         ),
     ]
     return [(label, [{"record": obj, "url": _url_of(obj)} for obj in qs]) for label, qs in groups]

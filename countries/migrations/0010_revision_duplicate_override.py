@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('countries', '0009_lawevent_force_lookup'),
+        ("countries", "0009_lawevent_force_lookup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='revision',
-            name='duplicate_override',
-            field=models.CharField(blank=True, help_text="Why a near-duplicate of another record is accepted (the submitter's words), if it is one.", max_length=400),
+            model_name="revision",
+            name="duplicate_override",
+            field=models.CharField(
+                blank=True,
+                help_text="Why a near-duplicate of another record is accepted (the submitter's words), if it is one.",
+                max_length=400,
+            ),
         ),
     ]

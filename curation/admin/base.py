@@ -23,6 +23,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -74,6 +75,13 @@ class ChangeReasonForm(VersionCheckedForm):
         help_text="Kept in the record's history.",
     )
 
+    new_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Optional: a remark on this record for the other curators (shown here and in the review queue).",
+    )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("duplicate_override") and not (cleaned.get("duplicate_override_reason") or "").strip():
@@ -88,7 +96,6 @@ class ChangeReasonForm(VersionCheckedForm):
                 except services.WorkflowError as exc:
                     raise ValidationError(str(exc)) from exc
         return cleaned
-
 
     def override_reason(self):
         """The duplicate override's reason, if the box is ticked."""
@@ -149,7 +156,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (core/safe_cells.py).
     formats = [SafeCSV, SafeXLSX, base_formats.JSON]
-    workflow_fields = ("publication_status", "last_verified", "review_state")
+    workflow_fields = ("publication_status", "last_verified", "review_state", "comments")
 
     import_template_name = "admin/curation/import.html"
 
@@ -195,7 +202,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.publishable:
-            fields += ["publication_status", "review_state"]
+            fields += ["publication_status", "review_state", "comments"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -203,6 +210,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         moved = {
             "change_reason",
             "loaded_version",
+            "new_comment",
             "duplicate_override",
             "duplicate_override_reason",
             *(self.workflow_fields if self.publishable else ()),
@@ -218,7 +226,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 )
             )
         # loaded_version: the hidden version check (core.concurrency), rendered whatever the fieldsets.
-        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version"]}))
+        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version", "new_comment"]}))
         if self.model._meta.label_lower in services.DUPLICATE_FIELDS:
             fieldsets.append(
                 (
@@ -245,10 +253,33 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             url,
         )
 
+    @admin.display(description="Comments")
+    def comments(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        shown = [
+            format_html(
+                "<p><strong>{}</strong>, {}{}: {}</p>",
+                comment.author or "—",
+                f"{comment.created_at:%Y-%m-%d %H:%M}",
+                f" (on change #{comment.revision_id})" if comment.revision_id else "",
+                comment.body,
+            )
+            for comment in services.comments_on(obj)
+        ]
+        add = format_html('<a href="{}">Comment in the review queue</a>', reverse("admin-review-queue"))
+        return format_html("{}{}", mark_safe("".join(shown)), add) if shown else "No comments."  # noqa: S308 - each piece escaped by format_html
+
     # Saving -------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         """Through the one write path (``curation.services``): a draft is saved, a published record's edit held."""
+        self._save_model(request, obj, form, change)
+        comment = (form.cleaned_data.get("new_comment") or "").strip()
+        if comment:
+            services.comment_add(user=request.user, body=comment, record=type(obj)._default_manager.get(pk=obj.pk))
+
+    def _save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
         override = form.override_reason() if hasattr(form, "override_reason") else ""
         if not change:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from curation.models import CountryScope
+from curation.models import Comment, CountryScope
 
 
 @admin.register(CountryScope)
@@ -18,3 +18,19 @@ class CountryScopeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("countries")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments are written in the review queue and on a record's page (curation.services.comment_add)."""
+
+    list_display = ("created_at", "author", "content_type", "object_id", "revision", "body")
+    list_filter = ("content_type", "created_at")
+    search_fields = ("body", "author__username")
+    readonly_fields = ("content_type", "object_id", "revision", "author", "body", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

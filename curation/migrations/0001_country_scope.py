@@ -6,25 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('countries', '0010_revision_duplicate_override'),
+        ("countries", "0010_revision_duplicate_override"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CountryScope',
+            name="CountryScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, help_text="Why (e.g. 'country lead for the Philippines').", max_length=200)),
-                ('countries', models.ManyToManyField(help_text='The countries this person may change, propose, approve or reject records of. Leave empty: all.', related_name='+', to='countries.country')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='country_scope', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="Why (e.g. 'country lead for the Philippines').", max_length=200
+                    ),
+                ),
+                (
+                    "countries",
+                    models.ManyToManyField(
+                        help_text="The countries this person may change, propose, approve or reject records of. Leave empty: all.",
+                        related_name="+",
+                        to="countries.country",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="country_scope",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'country scope',
+                "verbose_name": "country scope",
             },
         ),
     ]

@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.tokens import create_token
-from curation import audit, services
 from countries.models import Law
+from curation import audit, services
 from tests.factories import CountryFactory
 from tests.fixtures.curation import make_user
 
@@ -26,10 +26,13 @@ pytestmark = pytest.mark.django_db
 def story(curated):
     """An analyst proposes, an editor approves; another country's law is created by someone else."""
     analyst, editor = make_user("anna", "Analyst"), make_user("eddie", "Editor")
-    revision = services.revision_propose(record=curated["old"], user=analyst, values={"title": "Renamed"}, reason="Gazette")
+    revision = services.revision_propose(
+        record=curated["old"], user=analyst, values={"title": "Renamed"}, reason="Gazette"
+    )
     services.revision_approve(revision=revision, user=editor, note="Checked")
     germany = CountryFactory(code="DE", name="Germany", slug="germany")
-    services.record_create(record=Law(slug="de-law", country=germany, title="Genossenschaftsgesetz", source=curated["source"]),
+    law = Law(slug="de-law", country=germany, title="Genossenschaftsgesetz", source=curated["source"])
+    services.record_create(record=law,
                            user=make_user("gus", "Analyst"), reason="New German law")  # fmt: skip
     return {"analyst": analyst, "editor": editor, "revision": revision, "law": curated["old"], "germany": germany}
 

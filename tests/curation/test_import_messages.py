@@ -12,8 +12,8 @@ import re
 import pytest
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook

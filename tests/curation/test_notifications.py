@@ -32,7 +32,9 @@ def people(curated):
     return {"analyst": analyst, "editor": editor, "elsewhere": elsewhere}
 
 
-def test_a_new_change_set_tells_the_countrys_editors_only(curated, people, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_new_change_set_tells_the_countrys_editors_only(
+    curated, people, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.revision_propose(
             record=curated["old"], user=people["analyst"], values={"title": "Renamed Act"}, reason="Gazette"

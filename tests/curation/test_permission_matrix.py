@@ -216,6 +216,7 @@ my-submissions                200      200     200
 audit-log                     403      200     200
 curation.countryscope:list    403      403     200
 curation.countryscope:add     403      403     200
+curation.comment:list         403      403     200
 auth.group:list               403      403     200
 auth.group:add                403      403     200
 auth.user:list                403      403     200

@@ -1,8 +1,8 @@
 """Review and publication: transitions, the two-person rule, edits to published records held for review."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from core.choices import PublicationStatus as S
@@ -14,9 +14,7 @@ from tests.factories import LawFactory
 
 @pytest.fixture
 def draft_law(curated):
-    return LawFactory(
-        slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT
-    )
+    return LawFactory(slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT)
 
 
 def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, editor):
@@ -34,9 +32,7 @@ def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, edit
     assert draft_law.publication_status == S.ARCHIVED
     assert draft_law not in Law.objects.public()
     reasons = list(
-        draft_law.history.order_by("history_date").values_list(
-            "history_change_reason", "history_user__username"
-        )
+        draft_law.history.order_by("history_date").values_list("history_change_reason", "history_user__username")
     )
     assert reasons[-3:] == [
         ("Submitted for review: Ready", "anna"),

@@ -56,9 +56,7 @@ class Command(BaseCommand):
                 disable=len(dataset) < 500 or options["verbosity"] == 0,
                 file=self.stderr,
             ) as bar:
-                result, lines = import_file_data(
-                    model, dataset, dry_run=dry_run, file_name=file.name, user=curator
-                )
+                result, lines = import_file_data(model, dataset, dry_run=dry_run, file_name=file.name, user=curator)
                 bar.update(len(dataset))
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
