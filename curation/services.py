@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+import uuid
 
 from django.apps import apps
 from django.conf import settings
@@ -650,7 +651,7 @@ def _set_values(row, values):
         setattr(row, field.attname, value if field.is_relation else field.to_python(value))
 
 
-def revision_propose(*, record, user, values, reason, rows=(), duplicate_override="") -> Revision:
+def revision_propose(*, record, user, values, reason, rows=(), duplicate_override="", batch=None) -> Revision:
     """
     Hold a change set for a published record: ``values`` (field name -> new value, model
     values or pks) and ``rows`` (``row_op`` dicts: its cells' references, legal bases, law
@@ -702,6 +703,7 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
             rows=list(rows),
             reason=reason,
             duplicate_override=" ".join(str(duplicate_override or "").split()),
+            batch=batch,
             submitted_by=user,
         )
         _notify_submitted(revision, record)
@@ -819,7 +821,27 @@ def _apply_rows(record, revision, user):
             row.save()
 
 
+def batch_of(revision):
+    """The pending requests decided with ``revision``: its bulk edit's (``batch``), or itself alone."""
+    if revision.batch is None:
+        return [revision]
+    return list(Revision.objects.filter(batch=revision.batch, status=RevisionStatus.PENDING).order_by("pk"))
+
+
 def revision_approve(*, revision, user, note="") -> Revision:
+    """
+    An editor approves a pending change set; a bulk edit's (``batch``) is approved as a whole,
+    every record or none (each passing its gates).
+    """
+    if revision.batch is None:
+        return _approve_one(revision=revision, user=user, note=note)
+    with transaction.atomic():
+        for member in batch_of(revision):
+            _approve_one(revision=member, user=user, note=note)
+    return Revision.objects.get(pk=revision.pk)
+
+
+def _approve_one(*, revision, user, note="") -> Revision:
     """
     An editor approves a pending change set: its values and rows are written to the record
     (history: the author as the user, the reviewer and reason in the change reason).
@@ -917,7 +939,16 @@ def _belongs_then(row, path, record, then):
 
 
 def revision_reject(*, revision, user, note) -> Revision:
-    """An editor rejects a pending revision; a publication request sends the record back to draft."""
+    """An editor rejects a pending revision (a bulk edit's as a whole); a publication request sends the record back."""
+    if revision.batch is not None:
+        with transaction.atomic():
+            for member in batch_of(revision):
+                _reject_one(revision=member, user=user, note=note)
+        return Revision.objects.get(pk=revision.pk)
+    return _reject_one(revision=revision, user=user, note=note)
+
+
+def _reject_one(*, revision, user, note) -> Revision:
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may reject.")
     require_scope(user, record)
@@ -931,6 +962,59 @@ def revision_reject(*, revision, user, note) -> Revision:
             raise WorkflowError("This request has already been decided.")
         _decide(revision, user, RevisionStatus.REJECTED, note)
     return revision
+
+
+# Bulk edit ----------------------------------------------------------------------------
+
+
+def bulk_fields(model):
+    """The fields a bulk edit may set: the record's own plain values (no relation, no key)."""
+    return {
+        name: field
+        for name, field in editable_fields(model).items()
+        if not field.is_relation and not field.unique and name not in {"slug", "code"}
+    }
+
+
+def bulk_update(*, records, user, field, value, reason):
+    """
+    Set ``field`` to ``value`` on ``records`` (one model) as ONE change: drafts in place, the
+    published records' changes as one change set (a ``batch`` of requests decided together);
+    a record in review or archived, or one refused, refuses the whole edit. Returns the batch
+    id (None when every record was a draft).
+    """
+    records = list(records)
+    if not records:
+        raise ValidationError("Select the records to edit.")
+    model = type(records[0])
+    if any(type(r) is not model for r in records):
+        raise ValidationError("A bulk edit changes records of one kind.")
+    fields = bulk_fields(model)
+    if field not in fields:
+        raise ValidationError(f"'{field}' cannot be set in bulk; choose one of: {', '.join(sorted(fields))}.")
+    try:
+        value = fields[field].to_python(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    if not str(reason or "").strip():
+        raise ValidationError("Give a reason for the change.")
+    batch = uuid.uuid4()
+    proposed = False
+    with transaction.atomic():
+        for record in records:
+            stored = model._default_manager.get(pk=record.pk)
+            if getattr(stored, fields[field].attname) == value:
+                continue
+            setattr(stored, fields[field].attname, value)
+            if is_publishable(model) and stored_status(stored) == Status.PUBLISHED:
+                fresh = model._default_manager.get(pk=record.pk)
+                revision_propose(
+                    record=fresh, user=user, values={field: value}, reason=f"Bulk edit: {reason}", batch=batch
+                )
+                proposed = True
+            else:
+                record_update(record=stored, user=user, reason=f"Bulk edit: {reason}")
+    return batch if proposed else None
 
 
 # Comments ---------------------------------------------------------------------------

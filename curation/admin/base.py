@@ -18,9 +18,11 @@ import copy
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -442,7 +444,54 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "archived",
         )
 
-    actions = ["submit_for_review", "publish", "archive"]
+    @admin.action(description="Bulk edit: set one field on the selected records")
+    def bulk_edit(self, request, queryset):
+        """A form (field, value, reason), then ``services.bulk_update``: drafts in place, published ones as one change set."""
+        choices = [(name, f.verbose_name) for name, f in services.bulk_fields(self.model).items()]
+        form = BulkEditForm(request.POST if "apply" in request.POST else None, choices=choices)
+        if form.is_bound and form.is_valid():
+            try:
+                batch = services.bulk_update(
+                    records=queryset,
+                    user=request.user,
+                    field=form.cleaned_data["field"],
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"Nothing changed: {_message(exc)}", messages.ERROR)
+                return None
+            if batch is None:
+                self.message_user(request, f"Set on {queryset.count()} selected drafts.", messages.SUCCESS)
+            else:
+                self.message_user(
+                    request,
+                    "The published records among them change only once an editor approves: the edit waits in "
+                    "the review queue as one change set.",
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Bulk edit {queryset.count()} {self.model._meta.verbose_name_plural}",
+            "form": form,
+            "records": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/curation/bulk_edit.html", context)
+
+    actions = ["submit_for_review", "publish", "archive", "bulk_edit"]
+
+
+class BulkEditForm(forms.Form):
+    field = forms.ChoiceField(label="Field to set")
+    value = forms.CharField(label="New value", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(label="Reason for this change", max_length=services.REASON_MAX - 11)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = choices
 
 
 def _parent_locked(request, parent):

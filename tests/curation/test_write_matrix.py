@@ -8,8 +8,8 @@ Paths: the admin form, an inline row (a reference), a list action (publish), the
 revert, the admin import, the API update and delete, and the service the command import and
 bulk edits call, and the command import run as a curator (``import_data --user``). Roles:
 anonymous, partner (an API token, no permission), analyst, editor, an editor limited to another
-country (``curation.models.CountryScope``), superuser. (Bulk edit is not built yet; see
-docs/curation.md.)
+country (``curation.models.CountryScope``), superuser. The bulk edit is the admin's list action
+(one field on the selected records).
 """
 
 import io
@@ -45,6 +45,7 @@ PATHS = [
     "history-revert",
     "admin-import",
     "command-import",
+    "bulk-edit",
     "api-update",
     "api-delete",
 ]
@@ -151,6 +152,10 @@ def attempt(path, role, user, org_type):
             client.post(
                 reverse("admin:orgs_organizationtype_process_import"), {n: confirm[n].value() for n in confirm.fields}
             )
+    elif path == "bulk-edit":
+        changelist = reverse("admin:orgs_organizationtype_changelist")
+        form = {"action": "bulk_edit", "_selected_action": [org_type.pk]}
+        client.post(changelist, {**form, "apply": "1", "field": "name", "value": "Forged", "reason": "Matrix"})
     elif path == "command-import":
         if user is None:
             return  # nobody: a command run without --user is the server (test_reimport, test_dataset)
@@ -195,6 +200,10 @@ def expected(path, role, state, before, author_is_user):
     if path == "admin-import" and role in MAY_EDIT and state == S.DRAFT:
         return ("Forged", status, quotes), False
     if path == "admin-import" and role in MAY_EDIT and state == S.PUBLISHED:
+        return before, True
+    if path == "bulk-edit" and role in MAY_EDIT and state == S.DRAFT:
+        return ("Forged", status, quotes), False
+    if path == "bulk-edit" and role in MAY_EDIT and state == S.PUBLISHED:
         return before, True
     if path == "command-import" and role in MAY_EDIT and state == S.DRAFT:
         return ("Forged", status, quotes), False
