@@ -72,6 +72,7 @@ def review_queue(request):
                 "may_decide": may_decide and not own,
                 "own": own,
                 "comments": list(services.comments_on(record)),
+                "batch_size": sum(1 for r in revisions if r.batch is not None and r.batch == revision.batch),
             }
         )
     suggestions = Suggestion.objects.filter(status=SuggestionStatus.NEW).select_related("org_type", "law")

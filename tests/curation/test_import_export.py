@@ -165,7 +165,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_row_and_column(curated
         call_command("import_data", name, str(path), verbosity=0)
     text = str(excinfo.value)
     assert text.startswith("Nothing was imported")
-    assert f"Row {len(rows)}, {message}" in text
+    assert f"Row {len(rows) + 1}, {message}" in text  # the header is row 1
     model = {"laws": Law, "references": Reference}[name]
     field = "note" if name == "references" else "verification_note"
     assert not model.objects.filter(**{field: "Good change that must not be written."}).exists()
