@@ -446,7 +446,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Bulk edit: set one field on the selected records")
     def bulk_edit(self, request, queryset):
-        """A form (field, value, reason), then ``services.bulk_update``: drafts in place, published ones as one change set."""
+        """A form (field, value, reason), then ``services.bulk_update``: drafts in place, the rest one change."""
         choices = [(name, f.verbose_name) for name, f in services.bulk_fields(self.model).items()]
         form = BulkEditForm(request.POST if "apply" in request.POST else None, choices=choices)
         if form.is_bound and form.is_valid():
