@@ -347,6 +347,17 @@ class Revision(models.Model):
         help_text="The record's values when the change was proposed.",
     )
     reason = models.CharField(max_length=400, help_text="Why the change is made, in the submitter's words.")
+    batch = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A bulk edit's change set: its requests (one per published record) are decided together.",
+    )
+    duplicate_override = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="Why a near-duplicate of another record is accepted (the submitter's words), if it is one.",
+    )
     status = models.CharField(
         max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING, db_index=True
     )

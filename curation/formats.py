@@ -16,7 +16,8 @@ from pathlib import Path
 
 import tablib
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from import_export.results import RowResult
 from openpyxl import load_workbook
 
@@ -172,10 +173,32 @@ STATUS_WORDS = {
 }
 
 
+# The spreadsheet's number of the first data row: the header is row 1.
+FIRST_ROW = 2
+
+
+def readable_error(error) -> str:
+    """An exception raised while a row was written, in words: never a raw database or constraint name."""
+    if isinstance(error, IntegrityError):
+        return (
+            "the database refused this row: it repeats a value another record already has, or leaves out a "
+            "required one. Check the row's key columns and required cells."
+        )
+    if isinstance(error, (ValueError, ValidationError)):
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        return text
+    return f"this row could not be imported ({type(error).__name__}); check its cells."
+
+
 def row_lines(result) -> list[RowLine]:
-    """One line per data row (row 1 is the first row under the headings): status and problems."""
+    """
+    One line per data row, numbered as the spreadsheet shows it (the header is row 1, the first
+    data row is row 2): status and problems, every row's, every column's.
+    """
     lines = {}
-    for number, row_result in enumerate(result.rows, start=1):
+    offset = FIRST_ROW - 1
+    for index, row_result in enumerate(result.rows, start=1):
+        number = index + offset
         lines[number] = RowLine(
             number,
             STATUS_WORDS.get(row_result.import_type, row_result.import_type),
@@ -183,16 +206,18 @@ def row_lines(result) -> list[RowLine]:
             [],
         )
     for invalid in result.invalid_rows:
-        line = lines.setdefault(invalid.number, RowLine(invalid.number, "error", "", []))
+        number = invalid.number + offset
+        line = lines.setdefault(number, RowLine(number, "error", "", []))
         line.status = "error"
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 where = "the row" if column == "__all__" else f"column '{column}'"
                 line.problems.append(f"{where}: {message}")
-    for number, errors in result.row_errors():
+    for index, errors in result.row_errors():
+        number = index + offset
         line = lines.setdefault(number, RowLine(number, "error", "", []))
         line.status = "error"
-        line.problems.extend(f"{type(e.error).__name__}: {e.error}" for e in errors)
+        line.problems.extend(readable_error(e.error) for e in errors)
     for error in result.base_errors:
         lines.setdefault(0, RowLine(0, "error", "the file", [])).problems.append(str(error.error))
     return [lines[n] for n in sorted(lines)]

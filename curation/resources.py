@@ -21,10 +21,12 @@ import copy
 from contextvars import ContextVar
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import (
     CheckConstraint,
+    DateField,
+    DateTimeField,
     ForeignKey,
     ManyToManyField,
     Model,
@@ -64,6 +66,21 @@ _lookups: ContextVar[dict | None] = ContextVar("natural_key_lookups", default=No
 
 def _key_of(model):
     return NATURAL_KEY_FIELDS[model._meta.label]
+
+
+class DayWidget(widgets.DateWidget):
+    """A date cell: YYYY-MM-DD (or a spreadsheet's date); a bad one is refused showing it and the format."""
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"{str(value).strip()!r} is not a date: write it as YYYY-MM-DD (e.g. 2014-07-31)."
+            ) from None
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -182,6 +199,38 @@ class NaturalKeysLoader(instance_loaders.ModelInstanceLoader):
         return self.stored.get(self.key(row))
 
 
+def _readable_constraint(constraint, instance, exc):
+    """Django's default 'Constraint “name” is violated.' names the constraint: say which columns instead."""
+    if constraint.name not in " ".join(exc.messages):
+        return exc
+    if isinstance(constraint, UniqueConstraint) and constraint.fields:
+        names = list(constraint.fields)
+        text = f"Another {instance._meta.verbose_name} already has these values of {', '.join(names)}."
+    else:
+        names = (
+            sorted(Q(constraint.condition).referenced_base_fields) if isinstance(constraint, CheckConstraint) else []
+        )
+        text = f"The value of {', '.join(names)} is not allowed for a {instance._meta.verbose_name}" + (
+            f": {CONSTRAINT_HINTS[constraint.name]}" if constraint.name in CONSTRAINT_HINTS else "."
+        )
+    return ValidationError({names[0] if len(names) == 1 else NON_FIELD_ERRORS: [text]})
+
+
+# What a check constraint without its own message asks for, said to whoever imports a file.
+CONSTRAINT_HINTS = {
+    "country_code_two_upper_letters": "an ISO code is two capital letters (e.g. FR).",
+}
+
+
+# The column a row may carry to accept a near-duplicate of another record, saying why (kept in history).
+OVERRIDE_COLUMN = "duplicate_override_reason"
+
+
+def _override_of(row):
+    value = (row or {}).get(OVERRIDE_COLUMN)
+    return "" if value is None else " ".join(str(value).split())
+
+
 class CuratedResource(resources.ModelResource):
     """Shared behaviour of every curated model's resource (see the module docstring)."""
 
@@ -208,6 +257,8 @@ class CuratedResource(resources.ModelResource):
                 widget=NaturalKeysWidget(django_field.related_model),
                 readonly=readonly,
             )
+        if isinstance(django_field, DateField) and not isinstance(django_field, DateTimeField):
+            return fields.Field(attribute=field_name, column_name=field_name, widget=DayWidget(), readonly=readonly)
         if isinstance(django_field, TextField) and django_field.blank:
             # An empty spreadsheet cell is an empty text, as for CharFields.
             return fields.Field(
@@ -246,7 +297,7 @@ class CuratedResource(resources.ModelResource):
             return
         headers = [str(h).strip() if h is not None else "" for h in dataset.headers]
         expected = [field.column_name for field in self.get_import_fields()]
-        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns]
+        unknown = [h for h in headers if h not in expected and h not in self.ignored_columns and h != OVERRIDE_COLUMN]
         if unknown:
             raise ValueError(
                 f"Unknown column(s) {', '.join(repr(h) for h in unknown)}; this file's columns are: "
@@ -264,7 +315,7 @@ class CuratedResource(resources.ModelResource):
         # The same record twice: compared as the rows will be read (" KR" is "KR", "2020-1-1" is
         # "2020-01-01"), so that no two rows can write one record.
         seen = {}
-        for number, row in enumerate(rows, start=1):
+        for number, row in enumerate(rows, start=2):  # as the spreadsheet numbers them: the header is row 1
             shown_key = tuple(str(row.get(k) or "").strip() for k in keys)
             try:
                 key = tuple(field.clean(row) for field in self.key_fields)
@@ -364,6 +415,7 @@ class CuratedResource(resources.ModelResource):
                 try:
                     constraint.validate(model_class, instance, exclude=exclude, using=using)
                 except ValidationError as exc:
+                    exc = _readable_constraint(constraint, instance, exc)
                     if getattr(exc, "code", None) == "unique" and len(constraint.fields) == 1:
                         errors.setdefault(constraint.fields[0], []).append(exc)
                     else:
@@ -403,7 +455,24 @@ class CuratedResource(resources.ModelResource):
                 except ValueError as exc:
                     errors[field.attribute] = [str(exc)]
         self.check_row(instance, row, errors)
-        errors.update(self._publication_errors(instance, kwargs.get("user")))
+        user = kwargs.get("user")
+        stored = getattr(instance, "_stored_copy", None)
+        for record in (instance, stored):
+            if record is not None and user is not None and not services.in_scope(user, record):
+                try:
+                    services.require_scope(user, record)
+                except PermissionDenied as exc:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(str(exc))
+                    break
+        errors.update(self._publication_errors(instance, user))
+        if not errors:
+            # The write path's gates (cross-country citations, near-duplicates unless the row's
+            # duplicate_override_reason says why): curation.services decides, on every path.
+            stored = getattr(instance, "_stored_copy", None)
+            for field, problems in services.gate_errors(
+                instance, duplicate_override=_override_of(row), stored=stored
+            ).items():
+                errors.setdefault(field, []).extend(problems)
         if errors:
             raise ValidationError(errors)
 
@@ -511,6 +580,7 @@ class CuratedResource(resources.ModelResource):
                     user=kwargs.get("user"),
                     values=self._changed_values(instance),
                     reason=f"Imported from {file_name}",
+                    duplicate_override=_override_of(row),
                 )
             except (services.WorkflowError, PermissionDenied) as exc:
                 raise ValidationError({"publication_status": [str(exc)]}) from exc
@@ -524,7 +594,11 @@ class CuratedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         file_name = kwargs.get("file_name") or "a file"
-        instance._change_reason = short_reason(f"Imported from {file_name}")
+        reason = f"Imported from {file_name}"
+        override = _override_of(row)
+        if override and services.near_duplicates(instance):
+            reason = services.with_override(reason, override)
+        instance._change_reason = short_reason(reason)
         if kwargs.get("user") is not None:
             instance._history_user = kwargs["user"]
 

@@ -17,12 +17,14 @@ record's history says who did what and why.
 from __future__ import annotations
 
 import difflib
+import unicodedata
+import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django_fsm import can_proceed, has_transition_perm
@@ -30,6 +32,8 @@ from django_fsm import can_proceed, has_transition_perm
 from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
 from countries.models import Revision, RevisionKind, RevisionStatus
+from curation import notify, quality
+from curation.models import Comment, CountryScope
 from orgs.choices import SuggestionStatus
 from orgs.models import Suggestion
 
@@ -71,6 +75,49 @@ def pending_revision(record) -> Revision | None:
     )
 
 
+# Per-country roles --------------------------------------------------------------------
+
+
+def country_of(record):
+    """The country a record (or a row, through its parent) belongs to; None for sources and the method."""
+    if record is None:
+        return None
+    if record._meta.label_lower == "countries.country":
+        return record
+    if getattr(record, "country_id", None) is not None:
+        return record.country
+    return country_of(parent_of(record))
+
+
+def scope_of(user):
+    """The pks of the countries ``user`` is limited to, or None: not limited (no scope, an empty one, a superuser)."""
+    if user is None or user.is_superuser or not user.is_authenticated:
+        return None
+    cache = getattr(user, "_country_scope_cache", "unset")
+    if cache == "unset":
+        pks = list(CountryScope.objects.filter(user=user).values_list("countries", flat=True))
+        cache = frozenset(pk for pk in pks if pk is not None) or None
+        user._country_scope_cache = cache
+    return cache
+
+
+def in_scope(user, record) -> bool:
+    scope = scope_of(user)
+    if scope is None:
+        return True
+    country = country_of(record)
+    return country is None or country.pk in scope
+
+
+def require_scope(user, record):
+    """Refuse ``user`` a record of a country outside their scope (``CountryScope``): every write path calls it."""
+    if not in_scope(user, record):
+        raise PermissionDenied(
+            f"You work on the records of other countries: '{record}' belongs to {country_of(record)}, "
+            "which is outside your country scope."
+        )
+
+
 def _require(allowed, message):
     if not allowed:
         raise PermissionDenied(message)
@@ -88,6 +135,7 @@ def _transition(record, name, *, user, reason, **kwargs):
     with a history row. The only way a publication status changes.
     """
     method = getattr(record, name)
+    require_scope(user, record)
     if not can_proceed(method):
         raise WorkflowError(
             f"This {record._meta.verbose_name} is {record.get_publication_status_display()}: "
@@ -118,6 +166,7 @@ def _check_two_person(revision, user, verb):
 def record_submit_for_review(*, record, user, reason="Submitted for review") -> Revision:
     """An analyst asks for a draft to be published as it stands."""
     _require(can_edit(user, type(record)), "You may not edit these records.")
+    require_scope(user, record)
     with transaction.atomic():
         record = _locked(record)
         if record.publication_status != Status.DRAFT:
@@ -132,7 +181,172 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
             submitted_by=user,
         )
         _transition(record, "submit", user=user, reason=f"Submitted for review: {reason}")
+        _notify_submitted(revision, record)
     return revision
+
+
+# Gates -----------------------------------------------------------------------------
+# Each rule is one function here; the write path (create, update, propose, approve, publish) and
+# the file import call them, so the admin, the API, imports, commands and revert all obey them.
+
+
+def fold(text) -> str:
+    """A title or name as compared for near-duplicates: NFKC, case-folded, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", str(text or "")).casefold().split())
+
+
+def fold_number(text) -> str:
+    """A law number as compared: its letters and digits only ('Act No. 8217' is 'actno8217')."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+# model label -> the fields whose change asks for a new duplicate check
+DUPLICATE_FIELDS = {
+    "countries.law": ("country", "kind", "title", "citation"),
+    "orgs.organizationtype": ("country", "name"),
+}
+
+
+def near_duplicates(record) -> dict[str, list[str]]:
+    """
+    {field: [message]} naming the records ``record`` nearly duplicates: a law of the same
+    country and kind with the same title, or of the same country with the same law number
+    (citation); a type of the same country with the same name (each after case and space
+    folding). Empty when there is none.
+    """
+    label = record._meta.label_lower
+    if label not in DUPLICATE_FIELDS or not getattr(record, "country_id", None):
+        return {}
+    model = type(record)
+    others = model._default_manager.filter(country_id=record.country_id).exclude(pk=record.pk)
+    errors: dict[str, list[str]] = {}
+    if label == "countries.law":
+        title, number = fold(record.title), fold_number(record.citation)
+        for slug, other_title, kind, citation in others.values_list("slug", "title", "kind", "citation"):
+            if title and kind == record.kind and fold(other_title) == title:
+                errors.setdefault("title", []).append(
+                    f"A law of this country and kind ({record.get_kind_display().lower()}) already has this title: "
+                    f"'{other_title}' ({slug})."
+                )
+            if number and fold_number(citation) == number:
+                errors.setdefault("citation", []).append(
+                    f"A law of this country already has this number: '{citation}' ({slug})."
+                )
+    else:
+        name = fold(record.name)
+        for slug, other_name in others.values_list("slug", "name"):
+            if name and fold(other_name) == name:
+                errors.setdefault("name", []).append(
+                    f"A type of this country already has this name: '{other_name}' ({slug})."
+                )
+    return errors
+
+
+def _duplicate_check_needed(record, stored):
+    fields = DUPLICATE_FIELDS.get(record._meta.label_lower)
+    if not fields:
+        return False
+    if stored is None:
+        return True
+    return any(
+        getattr(record, record._meta.get_field(n).attname) != getattr(stored, stored._meta.get_field(n).attname)
+        for n in fields
+    )
+
+
+def cross_country_errors(record) -> dict[str, list[str]]:
+    """
+    {field: [message]} where ``record`` ties one country's type to another country's law: a
+    legal basis or a reference citing a law of another country than its type's, a type whose
+    legal bases or references cite laws of another country than its own, a law moved to
+    another country while types of its old country cite it.
+    """
+    label = record._meta.label_lower
+    law_model = apps.get_model("countries", "Law")
+    if label == "orgs.legalbasis" and record.org_type_id and record.law_id:
+        pairs = [(record.org_type, record.law)]
+        field = "law"
+    elif label == "orgs.reference" and record.assessment_id and record.law_id:
+        pairs = [(record.assessment.org_type, record.law)]
+        field = "law"
+    elif label == "orgs.organizationtype" and record.pk and record.country_id:
+        cited = law_model._default_manager.filter(
+            models.Q(legal_bases__org_type=record) | models.Q(references__assessment__org_type=record)
+        ).exclude(country_id=record.country_id)
+        pairs = [(record, law) for law in cited.select_related("country").distinct()]
+        field = "country"
+    elif label == "countries.law" and record.pk and record.country_id:
+        type_model = apps.get_model("orgs", "OrganizationType")
+        citing = type_model._default_manager.filter(
+            models.Q(legal_bases__law=record) | models.Q(assessments__references__law=record)
+        ).exclude(country_id=record.country_id)
+        pairs = [(org_type, record) for org_type in citing.select_related("country").distinct()]
+        field = "country"
+    else:
+        return {}
+    messages = [
+        f"'{org_type}' is a type of {org_type.country}; it cannot cite '{law}', a law of {law.country}, "
+        "as legal basis or evidence."
+        for org_type, law in pairs
+        if org_type.country_id != law.country_id
+    ]
+    return {field: messages} if messages else {}
+
+
+def gate_errors(record, *, duplicate_override="", stored=None) -> dict[str, list[str]]:
+    """
+    The gates a record must pass to be saved or proposed: no cross-country citation, and no
+    near-duplicate unless ``duplicate_override`` gives a reason. ``stored``: the record as
+    stored (an update re-checks duplicates only when the fields they compare changed).
+    """
+    errors = cross_country_errors(record)
+    if not str(duplicate_override or "").strip() and _duplicate_check_needed(record, stored):
+        for field, messages in near_duplicates(record).items():
+            errors.setdefault(field, []).extend(
+                f"{m} If it is a different record, say why in the duplicate override reason." for m in messages
+            )
+    return errors
+
+
+def check_gates(record, *, duplicate_override="", stored=None):
+    """Raise ``ValidationError`` ({field: messages}) unless ``record`` passes ``gate_errors``."""
+    errors = gate_errors(record, duplicate_override=duplicate_override, stored=stored)
+    if errors:
+        raise ValidationError(errors)
+
+
+def with_override(reason, duplicate_override):
+    """The history reason of a step that accepted a near-duplicate: the override's reason first."""
+    override = " ".join(str(duplicate_override or "").split())
+    return f"Duplicate accepted ({override}): {reason}" if override else reason
+
+
+def records_of(record):
+    """(model label, pk) of ``record`` and of every row that belongs to it (cells, references, bases, events)."""
+    found = {(record._meta.label, record.pk)}
+    for label, path in ROW_PARENTS.items():
+        if parent_model_of(label) is not type(record):
+            continue
+        model = _row_model(label)
+        pks = model._default_manager.filter(**{"__".join(path): record}).values_list("pk", flat=True)
+        found |= {(model._meta.label, pk) for pk in pks}
+    return found
+
+
+def quality_gate(record):
+    """
+    Raise ``ValidationError`` listing the ``check_data`` errors (``curation.quality``) of
+    ``record`` and its rows as they stand now: approving a change set or publishing calls it
+    after applying, inside its transaction, so a refusal leaves nothing changed.
+    """
+    mine = records_of(record)
+    problems = [p for p in quality.find_problems() if p.severity == quality.ERROR and (p.model, p.pk) in mine]
+    if problems:
+        listed = "; ".join(f"{p.record}: {p.message}" for p in problems)
+        raise ValidationError(
+            f"Not approved: '{record}' would have {len(problems)} data-quality error(s) (check_data): {listed}. "
+            "Fix them (propose the missing values), then approve."
+        )
 
 
 def record_publish(*, record, user, note="") -> Revision:
@@ -144,8 +358,10 @@ def record_publish(*, record, user, note="") -> Revision:
         if record.publication_status != Status.IN_REVIEW or revision is None:
             raise WorkflowError("Only a record submitted for review can be published.")
         _check_two_person(revision, user, "publish")
+        check_gates(record, stored=record)
         _decide(revision, user, RevisionStatus.APPROVED, note)
         _transition(record, "publish", user=user, reason=f"Published (approved by {user})")
+        quality_gate(record)  # raises inside the transaction: nothing is published
     return revision
 
 
@@ -256,37 +472,43 @@ def _stamp(record, user, reason):
         record._history_user = user
 
 
-def record_create(*, record, user, reason="Created", m2m=None):
+def record_create(*, record, user, reason="Created", m2m=None, duplicate_override=""):
     """
     Create a curated record (a row of a draft too): as a draft whatever was asked
-    (only the server, with no user, loads a stored state), after the model's checks.
+    (only the server, with no user, loads a stored state), after the model's checks and
+    the gates (``check_gates``: cross-country citations, near-duplicates unless
+    ``duplicate_override`` gives a reason, kept in the history row).
     """
     model = type(record)
     _require(_perm(user, model, "add"), f"You may not add {model._meta.verbose_name_plural}.")
+    require_scope(user, record)
     if record.pk is not None and model._default_manager.filter(pk=record.pk).exists():
         raise WorkflowError("This record exists already.")
     if is_publishable(model) and user is not None and record.publication_status != Status.DRAFT:
         raise WorkflowError(
             "A new record starts as a draft; it is published through review, never by setting its status."
         )
-    _save_in_place(record, user, reason, m2m)
+    _save_in_place(record, user, reason, m2m, duplicate_override=duplicate_override, stored=None)
     return record
 
 
-def _save_in_place(record, user, reason, m2m):
+def _save_in_place(record, user, reason, m2m, *, duplicate_override="", stored=None):
     """Validate and save ``record`` with its many-to-many values, if its parent may change."""
     parent = parent_of(record)
     if parent is not None and user is not None:
         require_editable_state(parent, what=f"its {type(record)._meta.verbose_name_plural}")
     with transaction.atomic():
         record.full_clean(exclude=list(m2m or ()))
+        check_gates(record, duplicate_override=duplicate_override, stored=stored)
+        if duplicate_override and _duplicate_check_needed(record, stored) and near_duplicates(record):
+            reason = with_override(reason, duplicate_override)
         _stamp(record, user, reason)
         record.save()
         for name, values in (m2m or {}).items():
             getattr(record, name).set(values)
 
 
-def record_update(*, record, user, reason, m2m=None, values=None, rows=()):
+def record_update(*, record, user, reason, m2m=None, values=None, rows=(), duplicate_override=""):
     """
     Save ``record`` (an instance holding the edited values) if it may change in
     place; for a published record, hold ``values`` (field -> new value) as a change
@@ -294,15 +516,26 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=()):
     """
     model = type(record)
     _require(_perm(user, model, "change"), f"You may not change {model._meta.verbose_name_plural}.")
+    require_scope(user, record)  # the record as edited (a move to another country) ...
+    if record.pk is not None:
+        require_scope(user, model._default_manager.filter(pk=record.pk).first())  # ... and as stored
     if not reason or not str(reason).strip():
         raise ValidationError("Give a reason for the change.")
     status = stored_status(record) if is_publishable(model) else None
     if status == Status.PUBLISHED and user is not None:
         stored = model._default_manager.get(pk=record.pk)
-        return revision_propose(record=stored, user=user, values=values or {}, reason=reason, rows=rows)
+        return revision_propose(
+            record=stored,
+            user=user,
+            values=values or {},
+            reason=reason,
+            rows=rows,
+            duplicate_override=duplicate_override,
+        )
     if is_publishable(model) and user is not None:
         require_editable_state(record)
-    _save_in_place(record, user, reason, m2m)
+    stored = model._default_manager.filter(pk=record.pk).first() if record.pk is not None else None
+    _save_in_place(record, user, reason, m2m, duplicate_override=duplicate_override, stored=stored)
     return None
 
 
@@ -310,6 +543,7 @@ def record_delete(*, record, user, reason="Deleted"):
     """Delete a draft (or a row of a draft); published records are archived, never deleted."""
     model = type(record)
     _require(_perm(user, model, "delete"), f"You may not delete {model._meta.verbose_name_plural}.")
+    require_scope(user, record)
     if user is not None:
         if is_publishable(model):
             status = stored_status(record)
@@ -406,6 +640,7 @@ def _check_row(record, op):
         raise ValidationError(f"The {model._meta.verbose_name} '{op['label']}' does not belong to '{record}'.")
     if op["op"] != "delete":
         row.full_clean()
+        check_gates(row)
     return row
 
 
@@ -416,13 +651,14 @@ def _set_values(row, values):
         setattr(row, field.attname, value if field.is_relation else field.to_python(value))
 
 
-def revision_propose(*, record, user, values, reason, rows=()) -> Revision:
+def revision_propose(*, record, user, values, reason, rows=(), duplicate_override="", batch=None) -> Revision:
     """
     Hold a change set for a published record: ``values`` (field name -> new value, model
     values or pks) and ``rows`` (``row_op`` dicts: its cells' references, legal bases, law
     events); the record and its rows are not touched until an editor approves.
     """
     _require(can_edit(user, type(record)), "You may not edit these records.")
+    require_scope(user, record)
     if not reason.strip():
         raise ValidationError("Give a reason for the change.")
     fields = editable_fields(type(record))
@@ -453,7 +689,12 @@ def revision_propose(*, record, user, values, reason, rows=()) -> Revision:
             _check_row(record, op)
         if not changes and not rows:
             raise WorkflowError("Nothing to propose: the values are those already published.")
-        return Revision.objects.create(
+        proposed = _locked(record)
+        _apply(proposed, {n: v for n, v in changes.items() if not fields[n].many_to_many})
+        check_gates(proposed, duplicate_override=duplicate_override, stored=record)
+        if not (duplicate_override and _duplicate_check_needed(proposed, record) and near_duplicates(proposed)):
+            duplicate_override = ""
+        revision = Revision.objects.create(
             content_type=ContentType.objects.get_for_model(record),
             object_id=record.pk,
             kind=RevisionKind.CHANGE,
@@ -461,8 +702,12 @@ def revision_propose(*, record, user, values, reason, rows=()) -> Revision:
             old_values=old_values,
             rows=list(rows),
             reason=reason,
+            duplicate_override=" ".join(str(duplicate_override or "").split()),
+            batch=batch,
             submitted_by=user,
         )
+        _notify_submitted(revision, record)
+        return revision
 
 
 def marked_diff(old, new):
@@ -548,6 +793,20 @@ def _decide(revision, user, status, note):
     revision.decided_at = timezone.now()
     revision.decision_note = note
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    notify.decided(revision, revision.record)  # sent once the decision commits
+
+
+def _notify_submitted(revision, record):
+    """The editors who may decide ``revision`` (the model's publish permission, ``record``'s country) hear of it."""
+    notify.submitted(
+        revision,
+        record,
+        notify.editors_of(
+            record,
+            may_decide=lambda u: can_publish(u, type(record)) and in_scope(u, record),
+            exclude=[revision.submitted_by_id],
+        ),
+    )
 
 
 def _apply_rows(record, revision, user):
@@ -562,13 +821,34 @@ def _apply_rows(record, revision, user):
             row.save()
 
 
+def batch_of(revision):
+    """The pending requests decided with ``revision``: its bulk edit's (``batch``), or itself alone."""
+    if revision.batch is None:
+        return [revision]
+    return list(Revision.objects.filter(batch=revision.batch, status=RevisionStatus.PENDING).order_by("pk"))
+
+
 def revision_approve(*, revision, user, note="") -> Revision:
+    """
+    An editor approves a pending change set; a bulk edit's (``batch``) is approved as a whole,
+    every record or none (each passing its gates).
+    """
+    if revision.batch is None:
+        return _approve_one(revision=revision, user=user, note=note)
+    with transaction.atomic():
+        for member in batch_of(revision):
+            _approve_one(revision=member, user=user, note=note)
+    return Revision.objects.get(pk=revision.pk)
+
+
+def _approve_one(*, revision, user, note="") -> Revision:
     """
     An editor approves a pending change set: its values and rows are written to the record
     (history: the author as the user, the reviewer and reason in the change reason).
     """
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may approve.")
+    require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_publish(record=record, user=user, note=note)
     with transaction.atomic():
@@ -577,15 +857,19 @@ def revision_approve(*, revision, user, note="") -> Revision:
             raise WorkflowError("This request has already been decided.")
         _check_two_person(revision, user, "approve")
         record = _locked(record)
+        stored = _locked(record)
         _apply_rows(record, revision, user)
         m2m = _apply(record, revision.changes)
+        check_gates(record, duplicate_override=revision.duplicate_override, stored=stored)
         # Saved after its rows, so the record's history row is the version with this change set's rows
         # (a revert to it restores them), naming the author (user), the reviewer and the reason.
-        record._change_reason = short_reason(f"Approved change #{revision.pk} by {user}: {revision.reason}")
+        reason = f"Approved change #{revision.pk} by {user}: {revision.reason}"
+        record._change_reason = short_reason(with_override(reason, revision.duplicate_override))
         record._history_user = revision.submitted_by or user
         record.save()
         for name, pks in m2m.items():
             getattr(record, name).set(pks)
+        quality_gate(record)  # raises inside the transaction: nothing of the change set is applied
         _decide(revision, user, RevisionStatus.APPROVED, note)
     return revision
 
@@ -655,9 +939,19 @@ def _belongs_then(row, path, record, then):
 
 
 def revision_reject(*, revision, user, note) -> Revision:
-    """An editor rejects a pending revision; a publication request sends the record back to draft."""
+    """An editor rejects a pending revision (a bulk edit's as a whole); a publication request sends the record back."""
+    if revision.batch is not None:
+        with transaction.atomic():
+            for member in batch_of(revision):
+                _reject_one(revision=member, user=user, note=note)
+        return Revision.objects.get(pk=revision.pk)
+    return _reject_one(revision=revision, user=user, note=note)
+
+
+def _reject_one(*, revision, user, note) -> Revision:
     record = revision.record
     _require(can_publish(user, type(record)), "Only an editor may reject.")
+    require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_send_back(record=record, user=user, note=note)
     if not note.strip():
@@ -668,6 +962,92 @@ def revision_reject(*, revision, user, note) -> Revision:
             raise WorkflowError("This request has already been decided.")
         _decide(revision, user, RevisionStatus.REJECTED, note)
     return revision
+
+
+# Bulk edit ----------------------------------------------------------------------------
+
+
+def bulk_fields(model):
+    """The fields a bulk edit may set: the record's own plain values (no relation, no key)."""
+    return {
+        name: field
+        for name, field in editable_fields(model).items()
+        if not field.is_relation and not field.unique and name not in {"slug", "code"}
+    }
+
+
+def bulk_update(*, records, user, field, value, reason):
+    """
+    Set ``field`` to ``value`` on ``records`` (one model) as ONE change: drafts in place, the
+    published records' changes as one change set (a ``batch`` of requests decided together);
+    a record in review or archived, or one refused, refuses the whole edit. Returns the batch
+    id (None when every record was a draft).
+    """
+    records = list(records)
+    if not records:
+        raise ValidationError("Select the records to edit.")
+    model = type(records[0])
+    if any(type(r) is not model for r in records):
+        raise ValidationError("A bulk edit changes records of one kind.")
+    fields = bulk_fields(model)
+    if field not in fields:
+        raise ValidationError(f"'{field}' cannot be set in bulk; choose one of: {', '.join(sorted(fields))}.")
+    try:
+        value = fields[field].to_python(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    if not str(reason or "").strip():
+        raise ValidationError("Give a reason for the change.")
+    batch = uuid.uuid4()
+    proposed = False
+    with transaction.atomic():
+        for record in records:
+            stored = model._default_manager.get(pk=record.pk)
+            if getattr(stored, fields[field].attname) == value:
+                continue
+            setattr(stored, fields[field].attname, value)
+            if is_publishable(model) and stored_status(stored) == Status.PUBLISHED:
+                fresh = model._default_manager.get(pk=record.pk)
+                revision_propose(
+                    record=fresh, user=user, values={field: value}, reason=f"Bulk edit: {reason}", batch=batch
+                )
+                proposed = True
+            else:
+                record_update(record=stored, user=user, reason=f"Bulk edit: {reason}")
+    return batch if proposed else None
+
+
+# Comments ---------------------------------------------------------------------------
+
+
+def comment_add(*, user, body, record=None, revision=None) -> Comment:
+    """A curator's comment on ``record`` or on a change set (``revision``, whose record it is also on)."""
+    if revision is not None:
+        record = revision.record
+    if record is None:
+        raise ValidationError("Say what the comment is about: a record or a change set.")
+    _require(
+        user is not None and (can_edit(user, type(record)) or can_publish(user, type(record))),
+        "You may not comment on these records.",
+    )
+    require_scope(user, record)
+    body = str(body or "").strip()
+    if not body:
+        raise ValidationError("Write the comment first.")
+    return Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        revision=revision,
+        author=user,
+        body=body,
+    )
+
+
+def comments_on(record):
+    """The comments on ``record`` and on its change sets, oldest first."""
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+    ).select_related("author", "revision")
 
 
 # The public's suggested corrections ------------------------------------------------

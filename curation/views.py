@@ -24,7 +24,7 @@ from orgs import claims as claims_rule
 from orgs.choices import Finding, SuggestionStatus
 from orgs.models import Assessment, Claim, Family, Feature, OrganizationType, Reference, Suggestion
 
-from . import services
+from . import audit, services
 from .formats import RESOURCES, export_whole, whole_to_bytes
 from .quality import find_problems
 
@@ -71,6 +71,8 @@ def review_queue(request):
                 "diff": services.revision_diff(revision) if revision.changes or revision.rows else [],
                 "may_decide": may_decide and not own,
                 "own": own,
+                "comments": list(services.comments_on(record)),
+                "batch_size": sum(1 for r in revisions if r.batch is not None and r.batch == revision.batch),
             }
         )
     suggestions = Suggestion.objects.filter(status=SuggestionStatus.NEW).select_related("org_type", "law")
@@ -91,7 +93,10 @@ def _decide(request):
     note = request.POST.get("note", "").strip()
     action = request.POST.get("action")
     try:
-        if action == "approve":
+        if action == "comment":
+            services.comment_add(user=request.user, body=request.POST.get("comment", ""), revision=revision)
+            messages.success(request, f"Comment added on {revision.record}.")
+        elif action == "approve":
             services.revision_approve(revision=revision, user=request.user, note=note)
             messages.success(request, f"Approved: {revision.record}.")
         elif action == "reject":
@@ -103,6 +108,60 @@ def _decide(request):
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, f"Nothing changed: {text}")
     return redirect("admin-review-queue")
+
+
+def audit_log(request):
+    """Every history step and review decision, filterable (model, user, action, dates, country) and as CSV."""
+    if not audit.is_editor(request.user):
+        raise PermissionDenied
+    form = audit.AuditFilterForm(request.GET or None)
+    entries = (
+        form.entries() if form.is_bound and form.is_valid() else (audit.audit_entries() if not form.is_bound else [])
+    )
+    if request.GET.get("format") == "csv" and (not form.is_bound or form.is_valid()):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="sse-map-audit.csv"'
+        audit.write_csv(entries, response)
+        return response
+    page = [audit.describe(entry) for entry in entries[:200]]
+    countries = dict(Country.objects.values_list("pk", "code"))
+    for row in page:
+        row["country"] = countries.get(row["country_id"], "")
+        row["url"] = admin_change_url(row["model"], row["object_id"]) if row["action"] != "deleted" else None
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {
+        **admin.site.each_context(request),
+        "title": "Audit log",
+        "form": form,
+        "entries": page,
+        "csv_query": query.urlencode(),
+    }
+    return TemplateResponse(request, "admin/audit_log.html", context)
+
+
+def my_submissions(request):
+    """What the signed-in curator submitted: every change set and publication request, its state and decision."""
+    revisions = (
+        Revision.objects.filter(submitted_by=request.user)
+        .select_related("content_type", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in RevisionStatus.values:
+        revisions = revisions.filter(status=status)
+    items = [
+        {"revision": revision, "record": revision.record, "record_url": _url_of(revision.record)}
+        for revision in revisions[:500]
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": "My submissions",
+        "items": items,
+        "status": status,
+        "statuses": RevisionStatus.choices,
+    }
+    return TemplateResponse(request, "admin/my_submissions.html", context)
 
 
 # Data-quality dashboard -----------------------------------------------------------

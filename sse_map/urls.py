@@ -14,6 +14,7 @@ from core.api.exceptions import not_found
 from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
+from curation.api.audit import AuditViewSet
 from curation.api.deletions import DeletionViewSet
 from ops.health import healthz, readyz
 from orgs.api.views import AssessmentViewSet, ClassificationViewSet
@@ -46,6 +47,8 @@ api_patterns = [
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     # The first edition looked laws up by id: a permanent redirect to the law's slug.
     re_path(r"^laws/(?P<pk>[0-9]+)/\Z", law_by_id, name="law-by-id"),
+    # The audit log for editors (curation/api/audit.py); not in the router, so not in the data package.
+    path("audit/", AuditViewSet.as_view({"get": "list"}), name="audit-list"),
     *api_router.urls,
 ]
 
@@ -55,6 +58,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # The analysts' workflow: staff pages next to the model admins.
     path("admin/review/", admin.site.admin_view(curation_views.review_queue), name="admin-review-queue"),
+    path("admin/audit/", admin.site.admin_view(curation_views.audit_log), name="admin-audit-log"),
+    path("admin/my-submissions/", admin.site.admin_view(curation_views.my_submissions), name="admin-my-submissions"),
     path("admin/quality/", admin.site.admin_view(curation_views.quality_dashboard), name="admin-quality"),
     path(
         "admin/dataset-export/",

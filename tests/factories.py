@@ -58,7 +58,9 @@ class LawFactory(DjangoModelFactory):
     def in_force(obj, create, extracted, **kwargs):
         """Laws enter into force on enactment unless told ``in_force=False``."""
         if create and extracted is not False and obj.enacted_on:
-            LawEvent.objects.create(law=obj, kind=LawEventKind.IN_FORCE, date=obj.enacted_on)
+            LawEvent.objects.create(
+                law=obj, kind=LawEventKind.IN_FORCE, date=obj.enacted_on, note="As enacted (not checked)."
+            )
 
 
 class LawEventFactory(DjangoModelFactory):

@@ -41,6 +41,12 @@ WRITE_ERROR_STATUSES = {
     "412": "If-Match does not match the record's current ETag: it changed since you read it.",
     "413": "The request body is too large.",
 }
+# Reads that need credentials: the audit log (curation/api/audit.py), editors only.
+PRIVATE_READ_PATHS = ("/api/v1/audit/",)
+PRIVATE_READ_STATUSES = {
+    "401": "Credentials are needed: the audit log is for editors.",
+    "403": "Your account is not an editor's.",
+}
 ERROR_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details. ``errors`` names each invalid parameter or field with its messages.",
@@ -106,6 +112,8 @@ def document_errors(result, generator, request, public):
             statuses = dict(ERROR_STATUSES)
             if method.upper() not in permissions.SAFE_METHODS:
                 statuses.update(WRITE_ERROR_STATUSES)
+            if path in PRIVATE_READ_PATHS:
+                statuses.update(PRIVATE_READ_STATUSES)
             for code, description in statuses.items():
                 responses.setdefault(code, {"description": description, **error})
             if path in LEGACY_ID_PATHS:

@@ -4,4 +4,4 @@ The admin: every curated model's admin, with review, history and spreadsheets
 modules below register the models of each domain app.
 """
 
-from . import countries, orgs  # noqa: F401 - importing them registers the model admins
+from . import countries, orgs, scopes  # noqa: F401 - importing them registers the model admins

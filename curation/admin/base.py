@@ -18,11 +18,14 @@ import copy
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -31,7 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.choices import PublicationStatus
 from core.concurrency import VersionCheckedForm
 from core.safe_cells import SafeCSV, SafeXLSX
-from curation import services
+from curation import formats, services
 
 WORKFLOW_HELP = (
     "Drafts are edited freely and reach the public only once published. Use the list's actions to "
@@ -60,8 +63,31 @@ class ChangeReasonForm(VersionCheckedForm):
         widget=forms.TextInput(attrs={"size": 80}),
     )
 
+    duplicate_override = forms.BooleanField(
+        label="It is not a duplicate",
+        required=False,
+        help_text="Only if this record is refused as a near-duplicate of another (same country, same title, "
+        "name or law number) and is a different record: tick this and say why below.",
+    )
+    duplicate_override_reason = forms.CharField(
+        label="Why it is not a duplicate",
+        required=False,
+        max_length=400,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Kept in the record's history.",
+    )
+
+    new_comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Optional: a remark on this record for the other curators (shown here and in the review queue).",
+    )
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("duplicate_override") and not (cleaned.get("duplicate_override_reason") or "").strip():
+            self.add_error("duplicate_override_reason", "Say why this record is not a duplicate of the other one.")
         # A record in review or archived is frozen (curation.services says so; this only says it early).
         instance = self.instance
         if instance.pk is not None and services.is_publishable(type(instance)):
@@ -72,6 +98,25 @@ class ChangeReasonForm(VersionCheckedForm):
                 except services.WorkflowError as exc:
                     raise ValidationError(str(exc)) from exc
         return cleaned
+
+    def override_reason(self):
+        """The duplicate override's reason, if the box is ticked."""
+        data = getattr(self, "cleaned_data", {})
+        return (data.get("duplicate_override_reason") or "").strip() if data.get("duplicate_override") else ""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The gates (curation.services.gate_errors), said on the form before anything is saved; the
+        # write path checks them again when it saves.
+        if self.errors:
+            return
+        instance = self.instance
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+        for field, problems in services.gate_errors(
+            instance, duplicate_override=self.override_reason(), stored=stored
+        ).items():
+            for problem in problems:
+                self.add_error(field if field in self.fields else None, problem)
 
 
 def is_published(obj):
@@ -93,6 +138,14 @@ class SizedImportForm(ImportForm):
                 f"{upload.name} is {upload.size:,} bytes, over the {limit:,}-byte limit for an import "
                 "(SSE_MAP_IMPORT_MAX_BYTES); split it into smaller files."
             )
+        if upload is not None and upload.name.lower().endswith(".xlsx"):
+            # The command's refusal, word for word (curation.formats.reject_formulas).
+            data = upload.read()
+            upload.seek(0)
+            try:
+                formats.reject_formulas(upload.name, data)
+            except formats.ImportFileError as exc:
+                raise forms.ValidationError(str(exc)) from exc
         return upload
 
 
@@ -105,7 +158,22 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Spreadsheet-safe CSV/XLSX (issue 8): a cell never runs as a formula (core/safe_cells.py).
     formats = [SafeCSV, SafeXLSX, base_formats.JSON]
-    workflow_fields = ("publication_status", "last_verified", "review_state")
+    workflow_fields = ("publication_status", "last_verified", "review_state", "comments")
+
+    import_template_name = "admin/curation/import.html"
+
+    def import_action(self, request, **kwargs):
+        """The preview; a file with problems lists them as the command does (curation.formats.row_lines)."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None and formats.has_problems(result):
+            name = next(
+                (n for n, r in formats.RESOURCES.items() if r._meta.model is self.model),
+                self.model._meta.verbose_name_plural,
+            )
+            context["problems"] = formats.problems_text(name, formats.row_lines(result))
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Issue 8: say what was wrong with the file in plain words (not just the exception's name).
@@ -136,12 +204,19 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.publishable:
-            fields += ["publication_status", "review_state"]
+            fields += ["publication_status", "review_state", "comments"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
-        moved = {"change_reason", "loaded_version", *(self.workflow_fields if self.publishable else ())}
+        moved = {
+            "change_reason",
+            "loaded_version",
+            "new_comment",
+            "duplicate_override",
+            "duplicate_override_reason",
+            *(self.workflow_fields if self.publishable else ()),
+        }
         for _, options in fieldsets:
             options["fields"] = [f for f in options["fields"] if f not in moved]
         fieldsets = [fs for fs in fieldsets if fs[1]["fields"]]
@@ -153,7 +228,14 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 )
             )
         # loaded_version: the hidden version check (core.concurrency), rendered whatever the fieldsets.
-        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version"]}))
+        fieldsets.append(("Reason for this change", {"fields": ["change_reason", "loaded_version", "new_comment"]}))
+        if self.model._meta.label_lower in services.DUPLICATE_FIELDS:
+            fieldsets.append(
+                (
+                    "Near-duplicate override",
+                    {"fields": ["duplicate_override", "duplicate_override_reason"], "classes": ["collapse"]},
+                )
+            )
         return fieldsets
 
     @admin.display(description="Review")
@@ -173,13 +255,37 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             url,
         )
 
+    @admin.display(description="Comments")
+    def comments(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        shown = [
+            format_html(
+                "<p><strong>{}</strong>, {}{}: {}</p>",
+                comment.author or "—",
+                f"{comment.created_at:%Y-%m-%d %H:%M}",
+                f" (on change #{comment.revision_id})" if comment.revision_id else "",
+                comment.body,
+            )
+            for comment in services.comments_on(obj)
+        ]
+        add = format_html('<a href="{}">Comment in the review queue</a>', reverse("admin-review-queue"))
+        return format_html("{}{}", mark_safe("".join(shown)), add) if shown else "No comments."  # noqa: S308 - each piece escaped by format_html
+
     # Saving -------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         """Through the one write path (``curation.services``): a draft is saved, a published record's edit held."""
+        self._save_model(request, obj, form, change)
+        comment = (form.cleaned_data.get("new_comment") or "").strip()
+        if comment:
+            services.comment_add(user=request.user, body=comment, record=type(obj)._default_manager.get(pk=obj.pk))
+
+    def _save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
+        override = form.override_reason() if hasattr(form, "override_reason") else ""
         if not change:
-            services.record_create(record=obj, user=request.user, reason=reason, m2m={})
+            services.record_create(record=obj, user=request.user, reason=reason, m2m={}, duplicate_override=override)
             return
         if self.publishable and services.is_publishable(type(obj)):
             stored = type(obj)._default_manager.get(pk=obj.pk)
@@ -193,7 +299,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                     setattr(stored, field.attname, getattr(obj, field.attname))
             obj = stored
             form.instance = stored
-        services.record_update(record=obj, user=request.user, reason=reason)
+        services.record_update(record=obj, user=request.user, reason=reason, duplicate_override=override)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting a published record proposes it (fields and rows as they were) as a change set for review."""
@@ -227,6 +333,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "values": {name: form.cleaned_data[name] for name in form.changed_data if name in fields},
             "rows": [],
             "reason": reason,
+            "duplicate_override": form.override_reason() if hasattr(form, "override_reason") else "",
         }
 
     def save_related(self, request, form, formsets, change):
@@ -247,6 +354,7 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 values=held["values"],
                 rows=held["rows"],
                 reason=held["reason"],
+                duplicate_override=held["duplicate_override"],
             )
         except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Not saved: {_message(exc)}", messages.ERROR)
@@ -336,7 +444,54 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
             "archived",
         )
 
-    actions = ["submit_for_review", "publish", "archive"]
+    @admin.action(description="Bulk edit: set one field on the selected records")
+    def bulk_edit(self, request, queryset):
+        """A form (field, value, reason), then ``services.bulk_update``: drafts in place, the rest one change."""
+        choices = [(name, f.verbose_name) for name, f in services.bulk_fields(self.model).items()]
+        form = BulkEditForm(request.POST if "apply" in request.POST else None, choices=choices)
+        if form.is_bound and form.is_valid():
+            try:
+                batch = services.bulk_update(
+                    records=queryset,
+                    user=request.user,
+                    field=form.cleaned_data["field"],
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"Nothing changed: {_message(exc)}", messages.ERROR)
+                return None
+            if batch is None:
+                self.message_user(request, f"Set on {queryset.count()} selected drafts.", messages.SUCCESS)
+            else:
+                self.message_user(
+                    request,
+                    "The published records among them change only once an editor approves: the edit waits in "
+                    "the review queue as one change set.",
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Bulk edit {queryset.count()} {self.model._meta.verbose_name_plural}",
+            "form": form,
+            "records": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/curation/bulk_edit.html", context)
+
+    actions = ["submit_for_review", "publish", "archive", "bulk_edit"]
+
+
+class BulkEditForm(forms.Form):
+    field = forms.ChoiceField(label="Field to set")
+    value = forms.CharField(label="New value", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(label="Reason for this change", max_length=services.REASON_MAX - 11)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = choices
 
 
 def _parent_locked(request, parent):

@@ -16,6 +16,12 @@ def _reason(request, default):
     return request.headers.get("X-Change-Reason", "").strip() or default
 
 
+def _override(request):
+    """The near-duplicate override's reason (``duplicate_override_reason`` in the body), if given."""
+    data = request.data if isinstance(request.data, dict) else {}
+    return str(data.get("duplicate_override_reason") or "").strip()
+
+
 def _split(model, validated):
     m2m_names = {f.name for f in model._meta.many_to_many}
     fields = {k: v for k, v in validated.items() if k not in m2m_names}
@@ -32,7 +38,11 @@ class CuratedWritesMixin(WritesMixin):
         record = model(**fields)
         try:
             serializer.instance = services.record_create(
-                record=record, user=self.request.user, reason=_reason(self.request, "Created through the API"), m2m=m2m
+                record=record,
+                user=self.request.user,
+                reason=_reason(self.request, "Created through the API"),
+                m2m=m2m,
+                duplicate_override=_override(self.request),
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -44,7 +54,11 @@ class CuratedWritesMixin(WritesMixin):
             setattr(instance, name, value)
         try:
             services.record_update(
-                record=instance, user=self.request.user, reason=_reason(self.request, "Edited through the API"), m2m=m2m
+                record=instance,
+                user=self.request.user,
+                reason=_reason(self.request, "Edited through the API"),
+                m2m=m2m,
+                duplicate_override=_override(self.request),
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -79,6 +93,7 @@ class PublishableWritesMixin(CuratedWritesMixin):
                 user=request.user,
                 values=serializer.validated_data,
                 reason=_reason(request, "Edited through the API"),
+                duplicate_override=_override(request),
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc

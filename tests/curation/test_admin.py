@@ -10,7 +10,7 @@ from core.choices import PublicationStatus as S
 from countries.models import Country, Law, Revision, RevisionStatus
 from curation import services
 from orgs.models import OrganizationType, Reference, Suggestion
-from tests.factories import LawFactory
+from tests.factories import LawFactory, LegalBasisFactory
 from tests.fixtures.curation import make_user
 
 
@@ -313,6 +313,7 @@ def test_review_queue_reject_needs_a_note(client, curated, analyst, editor):
 
 
 def test_admin_actions_submit_and_publish(client, curated, analyst, editor):
+    LegalBasisFactory(org_type=curated["draft"], law=curated["old"], provision="Art. 2")  # check_data: it needs one
     client.force_login(analyst)
     url = reverse("admin:orgs_organizationtype_changelist")
     client.post(url, {"action": "submit_for_review", "_selected_action": [curated["draft"].pk]})

@@ -130,7 +130,7 @@ def test_a_missing_key_column_is_refused(unchanged, tmp_path):
 def test_a_missing_required_column_for_a_new_record_is_refused(unchanged, tmp_path):
     """A new law without a 'title' column fails on that row and column."""
     path = write(tmp_path, "laws.csv", "slug,country,kind,status\nfr-new-law,FR,act,in_force\n")
-    assert "Row 1, column 'title': This field cannot be blank" in refused("import_data", "laws", str(path))
+    assert "Row 2, column 'title': This field cannot be blank" in refused("import_data", "laws", str(path))
 
 
 def test_an_unknown_extra_column_is_refused(unchanged, tmp_path):
@@ -148,7 +148,7 @@ def test_duplicated_keys_are_refused(unchanged, tmp_path):
     rows = law_rows_with()
     rows.append({**rows[0], "title": "A second version"})
     path = write(tmp_path, "laws.csv", csv_of(rows))
-    assert f"Rows 1 and {len(rows)} have the same key (slug=" in refused("import_data", "laws", str(path))
+    assert f"Rows 2 and {len(rows) + 1} have the same key (slug=" in refused("import_data", "laws", str(path))
 
 
 def test_a_spreadsheet_with_a_formula_is_refused(unchanged, tmp_path):
@@ -189,7 +189,7 @@ def test_an_unknown_iso_code_is_refused(unchanged, tmp_path):
 def test_a_law_in_an_unknown_country_is_refused(unchanged, tmp_path):
     """A law naming country 'QQ' is refused on that row and column."""
     path = write(tmp_path, "laws.csv", csv_of(law_rows_with(country="QQ")))
-    assert "Row 1, column 'country': There is no country with ISO code 'QQ'" in refused(
+    assert "Row 2, column 'country': There is no country with ISO code 'QQ'" in refused(
         "import_data", "laws", str(path)
     )
 
@@ -228,7 +228,7 @@ def test_a_date_out_of_range_is_refused(unchanged, tmp_path, date):
     """An enactment date before 1800 or after 2100 is refused on its column."""
     path = write(tmp_path, "laws.csv", csv_of(law_rows_with(enacted_on=date)))
     message = refused("import_data", "laws", str(path))
-    assert "Row 1, column 'enacted_on': Must be a date from 1800 to 2100" in message
+    assert "Row 2, column 'enacted_on': Must be a date from 1800 to 2100" in message
 
 
 def test_a_statistic_year_out_of_range_is_refused(unchanged, tmp_path):
@@ -255,7 +255,7 @@ def test_a_whole_dataset_file_with_a_bad_late_row_writes_no_sheet(unchanged, tmp
     data["laws"][0]["verification_note"] = "A good edit that must not be written."
     data["statistics"][0]["country"] = "QQ"
     path = write(tmp_path, "all.json", json.dumps(data, default=str))
-    assert "statistics: Row 1, column 'country'" in refused("import_dataset", str(path))
+    assert "statistics: Row 2, column 'country'" in refused("import_dataset", str(path))
 
 
 def test_a_whole_dataset_file_that_is_not_an_object_is_refused(unchanged, tmp_path):

@@ -90,7 +90,9 @@ def test_dry_run_previews_each_row_and_writes_nothing(curated, tmp_path, capsys)
     dataset = resource_for("laws").export()
     rows = dataset.dict
     rows[0]["title"] = "Changed title"
-    rows.append({**rows[1], "slug": "brand-new-law", "amends": "", "replaces": ""})
+    rows.append(
+        {**rows[1], "slug": "brand-new-law", "title": "Brand new law", "citation": "", "amends": "", "replaces": ""}
+    )
     path = tmp_path / "laws.json"
     path.write_text(json.dumps(rows))
     call_command("import_data", "laws", str(path), "--dry-run")
@@ -163,7 +165,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_row_and_column(curated
         call_command("import_data", name, str(path), verbosity=0)
     text = str(excinfo.value)
     assert text.startswith("Nothing was imported")
-    assert f"Row {len(rows)}, {message}" in text
+    assert f"Row {len(rows) + 1}, {message}" in text  # the header is row 1
     model = {"laws": Law, "references": Reference}[name]
     field = "note" if name == "references" else "verification_note"
     assert not model.objects.filter(**{field: "Good change that must not be written."}).exists()
@@ -254,7 +256,7 @@ def test_whole_dataset_import_is_all_or_nothing(curated, tmp_path):
     wipe()
     data["statistics"][0]["country"] = "ZZ"
     path.write_text(json.dumps(data))
-    with pytest.raises(CommandError, match="statistics: Row 1, column 'country': There is no country"):
+    with pytest.raises(CommandError, match="statistics: Row 2, column 'country': There is no country"):
         call_command("import_dataset", str(path), verbosity=0)
     assert not Source.objects.exists() and not Law.objects.exists()
 

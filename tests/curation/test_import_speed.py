@@ -103,7 +103,7 @@ def test_a_bad_evidence_file_leaves_classification_and_rows_untouched(curated, t
     rows.append({**rows[0], "sub_condition": "S9"})
     path = tmp_path / "evidence.json"
     path.write_text(json.dumps(rows))
-    with pytest.raises(CommandError, match="Row 3, column 'sub_condition'"):
+    with pytest.raises(CommandError, match="Row 4, column 'sub_condition'"):
         call_command("import_data", "references", str(path), verbosity=0)
     draft.refresh_from_db()
     assert (draft.classification, Reference.objects.count()) == ("outside", before)
@@ -117,7 +117,7 @@ def test_the_same_record_written_two_ways_is_refused(curated, tmp_path):
     assert twin["date"] != rows[0]["date"]
     path = tmp_path / "events.json"
     path.write_text(json.dumps([rows[0], twin]))
-    with pytest.raises(CommandError, match="Rows 1 and 2 have the same key"):
+    with pytest.raises(CommandError, match="Rows 2 and 3 have the same key"):
         call_command("import_data", "law-events", str(path), verbosity=0)
     assert not LawEvent.objects.filter(note="twin").exists()
 
@@ -125,12 +125,12 @@ def test_the_same_record_written_two_ways_is_refused(curated, tmp_path):
 def test_uniqueness_off_the_key_is_still_checked_row_by_row(curated, tmp_path):
     """A new type whose name is taken in its country: the row and column are named, nothing written."""
     rows = resource_for("org-types").export().dict
-    clash = {**rows[0], "slug": "another-scop", "name": "SCOP"}
+    clash = {**rows[0], "slug": "another-scop", "name": "SCOP", "duplicate_override_reason": "past the gate"}
     path = tmp_path / "types.json"
     path.write_text(json.dumps([clash]))
     with pytest.raises(CommandError) as excinfo:
         call_command("import_data", "org-types", str(path), verbosity=0)
-    assert "Row 1" in str(excinfo.value) and "already exists" in str(excinfo.value)
+    assert "Row 2" in str(excinfo.value) and "already exists" in str(excinfo.value)
     assert not OrganizationType.objects.filter(slug="another-scop").exists()
 
 

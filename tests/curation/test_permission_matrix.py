@@ -212,6 +212,11 @@ index                         200      200     200
 review-queue                  200      200     200
 quality                       200      200     200
 dataset-export                200      200     200
+my-submissions                200      200     200
+audit-log                     403      200     200
+curation.countryscope:list    403      403     200
+curation.countryscope:add     403      403     200
+curation.comment:list         403      403     200
 auth.group:list               403      403     200
 auth.group:add                403      403     200
 auth.user:list                403      403     200
@@ -279,6 +284,8 @@ WORKFLOW_PAGES = {
     "review-queue": "admin-review-queue",
     "quality": "admin-quality",
     "dataset-export": "admin-dataset-export",
+    "my-submissions": "admin-my-submissions",
+    "audit-log": "admin-audit-log",
 }
 
 

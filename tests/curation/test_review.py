@@ -1,6 +1,7 @@
 """Review and publication: transitions, the two-person rule, edits to published records held for review."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
@@ -134,10 +135,20 @@ def test_rejected_change_leaves_the_record_alone(curated, analyst, editor):
     assert Revision.objects.get(pk=revision.pk).status == RevisionStatus.REJECTED
 
 
-def test_an_invalid_proposed_change_is_refused_on_approval(curated, analyst, editor):
-    """Approval validates the record with the new values; a broken change is not applied."""
-    revision = services.revision_propose(
-        record=curated["new"], user=analyst, values={"kind": "bill"}, reason="It was a bill"
+def test_an_invalid_proposed_change_is_refused_when_proposed_and_on_approval(curated, analyst, editor):
+    """Proposing and approving both validate the record with the new values; a broken change is not applied."""
+    with pytest.raises(ValidationError, match="A bill has no enactment date"):
+        services.revision_propose(record=curated["new"], user=analyst, values={"kind": "bill"}, reason="It was a bill")
+    assert not Revision.objects.filter(object_id=curated["new"].pk, kind="change").exists()
+    # A change set that became invalid after it was proposed (written as an old release stored it).
+    revision = Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(Law),
+        object_id=curated["new"].pk,
+        kind="change",
+        changes={"kind": "bill"},
+        old_values={"kind": "act"},
+        reason="It was a bill",
+        submitted_by=analyst,
     )
     with pytest.raises(ValidationError):
         services.revision_approve(revision=revision, user=editor)

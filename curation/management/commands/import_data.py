@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -12,6 +13,7 @@ from curation.formats import (
     import_file_data,
     problems_text,
     read_dataset,
+    resource_for,
 )
 
 
@@ -27,8 +29,22 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], help="Default: from the file's extension.")
         parser.add_argument("--dry-run", action="store_true", help="Preview per row; write nothing.")
+        parser.add_argument(
+            "--user",
+            help="Import as this curator (username): the workflow applies as in the admin (their permissions and "
+            "country scope, new rows as drafts, published rows as change sets). Default: the server, which "
+            "restores stored states.",
+        )
 
-    def handle(self, *args, model, file, format=None, dry_run=False, **options):
+    def handle(self, *args, model, file, format=None, dry_run=False, user=None, **options):
+        curator = None
+        if user is not None:
+            curator = get_user_model()._default_manager.filter(username=user, is_active=True).first()
+            if curator is None:
+                raise CommandError(f"Nothing was imported. No active user named {user!r}.")
+            opts = resource_for(model)._meta.model._meta
+            if not curator.has_perm(f"{opts.app_label}.import_{opts.model_name}"):
+                raise CommandError(f"Nothing was imported. {user} may not import {opts.verbose_name_plural}.")
         try:
             if not file.is_file():
                 raise ImportFileError(f"No such file: {file}")
@@ -40,7 +56,7 @@ class Command(BaseCommand):
                 disable=len(dataset) < 500 or options["verbosity"] == 0,
                 file=self.stderr,
             ) as bar:
-                result, lines = import_file_data(model, dataset, dry_run=dry_run, file_name=file.name)
+                result, lines = import_file_data(model, dataset, dry_run=dry_run, file_name=file.name, user=curator)
                 bar.update(len(dataset))
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported. {exc}") from exc
