@@ -332,7 +332,9 @@ class Revision(models.Model):
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=12, choices=RevisionKind.choices)
-    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values.")
+    changes = models.JSONField(
+        default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values."
+    )
     rows = models.JSONField(
         default=list,
         blank=True,

@@ -95,14 +95,14 @@ def read_bytes_checked(path: Path) -> bytes:
 def decode_text(name: str, data: bytes) -> str:
     """UTF-8 text; a UTF-8 byte-order mark (Excel's "CSV UTF-8") is accepted and dropped."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(f'{name}: is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8").')
+        raise ImportFileError(f"{name}: is UTF-16 text; save it as UTF-8 (in Excel: \"CSV UTF-8\").")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             f"{name}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} is not valid "
             "UTF-8; the file was probably saved as Latin-1/Windows-1252). Save it as UTF-8 "
-            '(in Excel: "CSV UTF-8").'
+            "(in Excel: \"CSV UTF-8\")."
         ) from None
 
 
@@ -210,7 +210,9 @@ def problems_text(name: str, lines: list[RowLine]) -> list[str]:
 def import_file_data(name, dataset, *, dry_run, file_name, user=None):
     """Import one dataset into ``name``'s model; returns (result, lines). Writes nothing on any error."""
     resource = resource_for(name)
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, file_name=file_name, user=user)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, file_name=file_name, user=user
+    )
     return result, row_lines(result)
 
 

@@ -79,7 +79,8 @@ def review_queue(request):
         "title": "Review queue",
         "items": items,
         "suggestions": [
-            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)} for s in suggestions
+            {"suggestion": s, "url": _url_of(s), "target_url": _url_of(s.org_type or s.law)}
+            for s in suggestions
         ],
         "two_person": services.two_person_review(),
     }
@@ -201,12 +202,16 @@ def unverified_on_published():
         ),
         (
             "Law events",
-            LawEvent.objects.filter(verification=unverified, law__publication_status=published).select_related("law"),
+            LawEvent.objects.filter(
+                verification=unverified, law__publication_status=published
+            ).select_related("law"),
         ),
         ("Laws", Law.objects.filter(verification=unverified, publication_status=published)),
         (
             "Statistics",
-            Statistic.objects.filter(verification=unverified, publication_status=published).select_related("country"),
+            Statistic.objects.filter(verification=unverified, publication_status=published).select_related(
+                "country"
+            ),
         ),
     ]
     return [(label, [{"record": obj, "url": _url_of(obj)} for obj in qs]) for label, qs in groups]

@@ -72,13 +72,6 @@ def restore_backup(path, alias="default"):
     if not path.name.endswith(expected):
         raise BackupError(f"{path.name} is not a {engine(alias)} backup (*{expected}).")
     connections[alias].close()
-    call_command(
-        "dbrestore",
-        database=alias,
-        input_path=str(path),
-        uncompress=True,
-        interactive=False,
-        verbosity=0,
-        stdout=io.StringIO(),
-    )
+    call_command("dbrestore", database=alias, input_path=str(path), uncompress=True, interactive=False,
+                 verbosity=0, stdout=io.StringIO())
     connections[alias].close()

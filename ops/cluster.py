@@ -123,20 +123,15 @@ def build_primary():
     if data.exists():
         return
     say(f"initdb primary in {data}")
-    pg_run(
-        [PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-        stdout=subprocess.DEVNULL,
-    )
+    pg_run([PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        stdout=subprocess.DEVNULL)
     settings = (
         "\n# make cluster (ops/cluster.py)\nlisten_addresses = '127.0.0.1'\nwal_level = replica\n"
         "max_wal_senders = 5\nwal_keep_size = '256MB'\nhot_standby = on\nmax_connections = 200\n"
     )
     pg_run(["sh", "-c", f"cat >> {data / 'postgresql.conf'}"], input=settings, text=True)
-    pg_run(
-        ["sh", "-c", f"cat >> {data / 'pg_hba.conf'}"],
-        input="host replication postgres 127.0.0.1/32 trust\n",
-        text=True,
-    )
+    pg_run(["sh", "-c", f"cat >> {data / 'pg_hba.conf'}"], input="host replication postgres 127.0.0.1/32 trust\n",
+           text=True)
 
 
 def build_replica():
@@ -144,24 +139,8 @@ def build_replica():
     if data.exists():
         return
     say(f"pg_basebackup of the primary into {data} (streaming replica on port {REPLICA_PORT})")
-    pg_run(
-        [
-            PG_BIN / "pg_basebackup",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            PG_PORT,
-            "-U",
-            "postgres",
-            "-D",
-            data,
-            "-X",
-            "stream",
-            "-R",
-            "-c",
-            "fast",
-        ]
-    )
+    pg_run([PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", "-D", data,
+         "-X", "stream", "-R", "-c", "fast"])
 
 
 def start_pg(name, port):
@@ -195,31 +174,9 @@ def start_redis():
     if redis_up():
         return
     # A cache: no persistence, so a restarted Redis is empty (never stale, caching/version.py).
-    run(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            REDIS_PORT,
-            "--bind",
-            "127.0.0.1",
-            "--daemonize",
-            "yes",
-            "--pidfile",
-            RUN / "redis.pid",
-            "--logfile",
-            RUN / "redis.log",
-            "--dir",
-            RUN,
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--maxmemory",
-            "256mb",
-            "--maxmemory-policy",
-            "allkeys-lru",
-        ]
-    )
+    run([shutil.which("redis-server"), "--port", REDIS_PORT, "--bind", "127.0.0.1", "--daemonize", "yes",
+         "--pidfile", RUN / "redis.pid", "--logfile", RUN / "redis.log", "--dir", RUN, "--save", "",
+         "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"])
     wait_for(redis_up, "Redis")
     say(f"redis up on 127.0.0.1:{REDIS_PORT}")
 
@@ -264,27 +221,10 @@ def start_app(index):
     if http_ok(port):
         return
     name = f"app{index + 1}"
-    run(
-        [
-            PYTHON.parent / "gunicorn",
-            "--config",
-            ROOT / "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--daemon",
-            "--pid",
-            RUN / f"{name}.pid",
-            "--access-logfile",
-            RUN / f"{name}.access.log",
-            "--error-logfile",
-            RUN / f"{name}.log",
-            "--capture-output",
-            "--control-socket",
-            RUN / f"{name}.ctl",
-        ],
-        cwd=ROOT,
-        env=app_env(),
-    )
+    run([PYTHON.parent / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--daemon", "--pid", RUN / f"{name}.pid", "--access-logfile", RUN / f"{name}.access.log",
+         "--error-logfile", RUN / f"{name}.log", "--capture-output", "--control-socket", RUN / f"{name}.ctl"],
+        cwd=ROOT, env=app_env())
     wait_for(lambda: http_ok(port), name)
     say(f"{name} (gunicorn) up on 127.0.0.1:{port}")
 
@@ -418,24 +358,9 @@ def start():
     RUN.mkdir(parents=True, exist_ok=True)
     build_primary()
     start_pg("pg-primary", PG_PORT)
-    if (
-        run(
-            [
-                PG_BIN / "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                PG_PORT,
-                "-U",
-                "postgres",
-                "-tAc",
-                f"SELECT 1 FROM pg_database WHERE datname = '{DB}'",
-            ],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        != "1"
-    ):
+    if run([PG_BIN / "psql", "-h", "127.0.0.1", "-p", PG_PORT,
+            "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB}'"],
+           capture_output=True, text=True).stdout.strip() != "1":
         run([PG_BIN / "createdb", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres", DB])
         say(f"database {DB} created on the primary")
     build_replica()
@@ -464,22 +389,8 @@ def stop():
 
 
 def replica_lag():
-    out = run(
-        [
-            PG_BIN / "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            REPLICA_PORT,
-            "-U",
-            "postgres",
-            "-tAc",
-            "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    out = run([PG_BIN / "psql", "-h", "127.0.0.1", "-p", REPLICA_PORT, "-U", "postgres", "-tAc",
+               "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()"], capture_output=True, text=True, check=False)
     return out.stdout.strip() or "down"
 
 

@@ -32,13 +32,8 @@ DURATION = int(os.environ.get("FAULTTEST_DURATION", "60"))
 CONNECTIONS = int(os.environ.get("FAULTTEST_CONNECTIONS", "50"))
 VARIANTS = 8
 PAGES = ["/", "/methodology/", "/compare/", "/sources/", "/families/", "/search/?q=cooperative"]
-API = [
-    "/api/v1/countries/",
-    "/api/v1/org-types/?page_size=50",
-    "/api/v1/laws/?page_size=50",
-    "/api/v1/classification/",
-    "/api/v1/families/",
-]
+API = ["/api/v1/countries/", "/api/v1/org-types/?page_size=50", "/api/v1/laws/?page_size=50",
+       "/api/v1/classification/", "/api/v1/families/"]
 # (start second as a fraction of the run, phase name, action at its start)
 PHASES = [
     (0.00, "baseline", None),
@@ -67,14 +62,8 @@ def reference(urls):
         "    out[u] = [r.status_code, r.content.decode()]\n"
         "print(json.dumps(out))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, f"127.0.0.1:{cluster.PORT}"],
-        input=json.dumps(urls),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = subprocess.run([sys.executable, "-c", code, f"127.0.0.1:{cluster.PORT}"], input=json.dumps(urls),
+                            cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"faulttest: could not render the reference answers: {result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -147,9 +136,8 @@ def main():
         time.sleep(max(0.0, began + start * DURATION - time.monotonic()))
         phase["name"] = name
         print(f"faulttest: t={time.monotonic() - began:5.1f}s  {name}", flush=True)
-        subprocess.run(
-            [sys.executable, str(ROOT / "ops" / "cluster.py"), action], check=True, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([sys.executable, str(ROOT / "ops" / "cluster.py"), action], check=True,
+                       stdout=subprocess.DEVNULL)
     for thread in threads:
         thread.join()
     cluster.status()
@@ -173,15 +161,11 @@ def main():
         total_5xx += sum(count for status, count in statuses.items() if isinstance(status, int) and status >= 500)
         total_errors += sum(count for status, count in statuses.items() if not isinstance(status, int))
         total_wrong += wrong
-        print(
-            f"{name:18} {len(rows):8} {len(rows) / seconds:7.0f} {p95:8.1f}  {wrong:5}  "
-            + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str))
-        )
-    print(
-        f"\ntotal {len(results)} requests in {DURATION}s at {CONNECTIONS} connections "
-        f"({len(results) / DURATION:.0f}/s); 5xx: {total_5xx}; connection errors: {total_errors}; "
-        f"wrong answers: {total_wrong}"
-    )
+        print(f"{name:18} {len(rows):8} {len(rows) / seconds:7.0f} {p95:8.1f}  {wrong:5}  "
+              + ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items(), key=str)))
+    print(f"\ntotal {len(results)} requests in {DURATION}s at {CONNECTIONS} connections "
+          f"({len(results) / DURATION:.0f}/s); 5xx: {total_5xx}; connection errors: {total_errors}; "
+          f"wrong answers: {total_wrong}")
     wrong_urls = Counter(row[4] for row in results if row[3])
     if wrong_urls:
         print("wrong answers on:", dict(wrong_urls.most_common(5)))

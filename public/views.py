@@ -602,9 +602,8 @@ class OrganizationTypeDetailView(DetailView):
                 Statistic.objects.public().filter(org_type=org_type).select_related("source").order_by("year")
             ),
             challenges=challenges.concerning_type(org_type),
-            data_links=[
-                (_("This type with its cells and references (JSON)"), f"/api/v1/org-types/{org_type.slug}/?format=json")
-            ],  # fmt: skip
+            data_links=[(_("This type with its cells and references (JSON)"),
+                         f"/api/v1/org-types/{org_type.slug}/?format=json")],  # fmt: skip
             citation=citation(self.request, f"{org_type.name} ({org_type.country.name})"),
         )
         return context

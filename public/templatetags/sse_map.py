@@ -101,6 +101,7 @@ def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY) -
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+
 # Django's language codes are lower-case ('zh-hans'); HTML's lang and hreflang take BCP 47 ('zh-Hans').
 BCP47 = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 OG_LOCALES = {"en": "en_GB", "ko": "ko_KR", "ja": "ja_JP", "zh-hans": "zh_CN", "ms": "ms_MY", "id": "id_ID",

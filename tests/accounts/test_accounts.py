@@ -83,10 +83,7 @@ def test_failure_limit_and_cool_off_come_from_the_environment():
     code = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
     )
     assert result.stdout.split() == ["7", "0:45:00"], result.stderr
 

@@ -219,7 +219,6 @@ def test_classification_is_never_imported_and_follows_imported_evidence(curated,
 
 def test_bulk_evidence_import_keeps_classification_right(curated):
     """A bulk resource (bulk_create) still reclassifies the types it touches."""
-
     class BulkReferenceResource(ReferenceResource):
         class Meta(ReferenceResource.Meta):
             use_bulk = True

@@ -13,7 +13,9 @@ from tests.factories import LawFactory
 
 @pytest.fixture
 def draft_law(curated):
-    return LawFactory(slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT)
+    return LawFactory(
+        slug="draft-law", country=curated["country"], title="Draft law", publication_status=S.DRAFT
+    )
 
 
 def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, editor):
@@ -31,7 +33,9 @@ def test_full_lifecycle_draft_review_published_archived(draft_law, analyst, edit
     assert draft_law.publication_status == S.ARCHIVED
     assert draft_law not in Law.objects.public()
     reasons = list(
-        draft_law.history.order_by("history_date").values_list("history_change_reason", "history_user__username")
+        draft_law.history.order_by("history_date").values_list(
+            "history_change_reason", "history_user__username"
+        )
     )
     assert reasons[-3:] == [
         ("Submitted for review: Ready", "anna"),

@@ -36,11 +36,8 @@ def where(request):
     with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as rep:
         response = request()
     # The request's own transaction on the primary (ATOMIC_REQUESTS) reads nothing: not counted.
-    primary_reads = [
-        q["sql"]
-        for q in primary.captured_queries
-        if "pg_current_wal_lsn" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")
-    ]
+    primary_reads = [q["sql"] for q in primary.captured_queries
+                     if "pg_current_wal_lsn" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")]
     return response, len(primary_reads), len(rep.captured_queries)
 
 
@@ -63,10 +60,8 @@ User = get_user_model()
 User.objects.filter(username="replica-probe-user").delete()  # left by an interrupted run
 with CaptureQueriesContext(connections["replica"]) as rep:
     user = User.objects.create_user("replica-probe-user", password="x" * 20, is_staff=True, is_superuser=True)
-result["write"] = {
-    "replica_queries": len(rep.captured_queries),
-    "on_primary": User.objects.using("default").filter(pk=user.pk).exists(),
-}
+result["write"] = {"replica_queries": len(rep.captured_queries),
+                   "on_primary": User.objects.using("default").filter(pk=user.pk).exists()}
 
 # 3. The admin reads on the primary.
 staff = Client(HTTP_HOST="127.0.0.1")

@@ -16,7 +16,9 @@ def manage(database_url, *args, backup_dir=None):
     env = {**os.environ, "DATABASE_URL": database_url}
     if backup_dir:
         env["BACKUP_DIR"] = str(backup_dir)
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
     return result.stdout
 
@@ -69,13 +71,8 @@ def test_restore_into_an_empty_database_gives_an_identical_export(databases_pair
     folder = tmp_path / "backups"
     manage(source, "migrate", "--noinput", "-v0")
     manage(source, "load_dataset", "-v0")
-    manage(
-        source,
-        "shell",
-        "-c",
-        "from django.contrib.auth.models import User; "
-        "User.objects.create_user('analyst', password='a-long-password-1', is_staff=True)",
-    )
+    manage(source, "shell", "-c", "from django.contrib.auth.models import User; "
+           "User.objects.create_user('analyst', password='a-long-password-1', is_staff=True)")
     out = manage(source, "backup", backup_dir=folder)
     backups = list(folder.glob("sse_map-*.gz"))
     assert len(backups) == 1 and str(backups[0]) in out
@@ -99,20 +96,14 @@ def test_restore_names_a_missing_or_wrong_file(tmp_path):
     env = {**os.environ, "DATABASE_URL": url}
     missing = subprocess.run(
         [sys.executable, "manage.py", "restore", str(tmp_path / "nope.sqlite3.gz"), "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+        cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert missing.returncode == 1 and "Nothing was restored. No such backup file" in missing.stderr
     dump = tmp_path / "sse_map-x.psql.bin.gz"
     dump.write_bytes(b"PGDMP")
     wrong = subprocess.run(
         [sys.executable, "manage.py", "restore", str(dump), "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+        cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert wrong.returncode == 1 and "is not a sqlite backup (*.sqlite3.gz)" in wrong.stderr
 
@@ -125,13 +116,8 @@ def test_backups_folder_is_git_ignored():
 def scratch_database(databases_pair):
     """One scratch database of the suite's engine, holding one small table (retention needs no dataset)."""
     url = databases_pair[0]
-    manage(
-        url,
-        "shell",
-        "-c",
-        "from django.db import connection; c = connection.cursor(); "
-        "c.execute('CREATE TABLE retention_probe (n integer)'); c.execute('INSERT INTO retention_probe VALUES (1)')",
-    )
+    manage(url, "shell", "-c", "from django.db import connection; c = connection.cursor(); "
+           "c.execute('CREATE TABLE retention_probe (n integer)'); c.execute('INSERT INTO retention_probe VALUES (1)')")
     return url
 
 
@@ -170,10 +156,7 @@ def test_backup_keep_below_one_is_refused_and_deletes_nothing(scratch_database, 
     manage_with(scratch_database, {"BACKUP_DIR": str(folder), "BACKUP_KEEP": "2"}, "backup")
     before = backup_files(folder)
     result = subprocess.run(
-        [sys.executable, "manage.py", "backup"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        [sys.executable, "manage.py", "backup"], cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "DATABASE_URL": scratch_database, "BACKUP_DIR": str(folder), "BACKUP_KEEP": "0"},
     )
     assert result.returncode == 1 and "BACKUP_KEEP must be at least 1 (it is 0)" in result.stderr

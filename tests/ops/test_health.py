@@ -54,24 +54,16 @@ def test_the_request_id_is_taken_from_nginx_or_made_and_returned(client):
     made = client.get("/healthz")["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", made)
     # Anything that is not an id (a forged log line) is replaced, never written to the logs.
-    forged = client.get("/healthz", HTTP_X_REQUEST_ID='x\n{"level": "CRITICAL"}')["X-Request-ID"]
+    forged = client.get("/healthz", HTTP_X_REQUEST_ID="x\n{\"level\": \"CRITICAL\"}")["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", forged)
 
 
 def run(code, **env):
     environment = {**os.environ, "DATABASE_URL": "sqlite:///:memory:", **env}
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-            "'sse_map.settings'); django.setup()\n" + code,
-        ],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+         "'sse_map.settings'); django.setup()\n" + code],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return result

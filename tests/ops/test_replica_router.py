@@ -22,14 +22,8 @@ def probe():
         pytest.skip("no cluster running: start one with `make cluster` (a PostgreSQL primary and a streaming replica)")
     env = {**cluster.app_env(), "DJANGO_SETTINGS_MODULE": "sse_map.settings", "LOG_FORMAT": "text"}
     env.pop("PYTEST_CURRENT_TEST", None)
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "ops" / "replica_probe.py")],
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "ops" / "replica_probe.py")], cwd=ROOT,
+                            env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -65,11 +65,8 @@ WRITERS = textwrap.dedent(
 
 
 def run_writers(tmp_path, mode):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "sse_map.settings",
-    }
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "sse_map.settings"}
     result = subprocess.run(
         [sys.executable, "-c", WRITERS, mode], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -102,7 +99,6 @@ def test_a_write_that_still_cannot_get_the_lock_is_a_json_503(rf):
 @pytest.mark.django_db
 def test_the_busy_answer_comes_through_the_whole_stack(client, monkeypatch):
     """A view whose transaction cannot get the lock answers the JSON 503 through the real middleware chain."""
-
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 

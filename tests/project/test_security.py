@@ -34,7 +34,9 @@ def test_security_headers_on_pages(client, url):
 
 def test_check_deploy_reports_no_warning_in_production():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
-    env.update(SSE_MAP_ENV="production", SECRET_KEY="p" * 20 + "Q" * 20 + "1234567890", ALLOWED_HOSTS="example.org")
+    env.update(
+        SSE_MAP_ENV="production", SECRET_KEY="p" * 20 + "Q" * 20 + "1234567890", ALLOWED_HOSTS="example.org"
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -165,18 +167,10 @@ def test_admin_lockout_keys_on_the_visitor(client, settings, proxies):
 
 # --- The thanks page's "from" link (url_has_allowed_host_and_scheme).
 
-
 @pytest.mark.parametrize(
     "target",
-    [
-        "/\\evil.example/x",
-        "//evil.example/x",
-        "https://evil.example/x",
-        "https:evil.example",
-        "javascript:alert(1)",
-        "/\\/evil.example",
-        "\\\\evil.example",
-    ],
+    ["/\\evil.example/x", "//evil.example/x", "https://evil.example/x", "https:evil.example", "javascript:alert(1)",
+     "/\\/evil.example", "\\\\evil.example"],
 )
 def test_thanks_link_refuses_other_hosts_and_schemes(client, target):
     html = client.get(reverse("orgs:suggestion-thanks"), {"from": target}).content.decode()

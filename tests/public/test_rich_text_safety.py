@@ -31,7 +31,7 @@ PAYLOADS = [
     '<a href="javascript:alert(1)">js link</a>',
     '<a href="JaVaScRiPt&#58;alert(1)">encoded js link</a>',
     "[md js link](javascript:alert(1))",
-    '[md spaced js link](  javascript:alert(1) "title")',
+    "[md spaced js link](  javascript:alert(1) \"title\")",
     "![md image](javascript:alert(1))",
     '![md image onerror](x" onerror="alert(1))',
     "[md data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
@@ -41,11 +41,11 @@ PAYLOADS = [
     "<details open ontoggle=alert(1)>details</details>",
     '<p style="background:url(javascript:alert(1))">styled</p>',
     '"><script>alert(1)</script>',
-    '<math><mi xlink:href="javascript:alert(1)">math</mi></math>',
+    "<math><mi xlink:href=\"javascript:alert(1)\">math</mi></math>",
     '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
     '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">go</button></form>',
-    '<base href="javascript:alert(1)//">',
-    '<a href="vbscript:msgbox(1)">vb</a>',
+    "<base href=\"javascript:alert(1)//\">",
+    "<a href=\"vbscript:msgbox(1)\">vb</a>",
 ]
 FULL_PAYLOAD = "\n\n".join(PAYLOADS)
 SHORT_PAYLOAD = "".join(PAYLOADS[:3])

@@ -127,10 +127,7 @@ def every_page_type_switches_language_and_passes_axe(site, browser, viewport):
                 page.wait_for_load_state("networkidle")
             assert page.locator("html").get_attribute("lang") == HTML_LANG[lang], (name, lang)
             if not name.startswith("embed"):
-                assert (
-                    page.locator("nav[aria-label] .nav-list a[href$='/methodology/']").first.inner_text()
-                    == METHODOLOGY[lang]
-                ), (name, lang)  # noqa: E501
+                assert page.locator("nav[aria-label] .nav-list a[href$='/methodology/']").first.inner_text() == METHODOLOGY[lang], (name, lang)  # noqa: E501
                 # The page's own state follows the switch (the search, the day, the countries compared).
                 assert urlsplit(page.url).query == urlsplit(site["pages"][name]).query, (name, lang, page.url)
             assert axe_violations(page) == [], (name, lang)
@@ -237,10 +234,7 @@ def state_round_trips_through_urls_and_downloads_are_complete(site, browser):
     shared = page.url
     page.goto(shared)
     assert page.is_checked("#cmp-japan") and page.is_checked("#cmp-china") and not page.is_checked("#cmp-malaysia")
-    assert (
-        page.locator("#compare-caption").inner_text().startswith("Japan, China")
-        or "China" in page.locator("#compare-caption").inner_text()
-    )  # noqa: E501
+    assert page.locator("#compare-caption").inner_text().startswith("Japan, China") or "China" in page.locator("#compare-caption").inner_text()  # noqa: E501
     # Search: the words are in the URL; a typo offers the word meant, and following it finds types.
     page.goto(site["base"] + reverse("countries:search") + "?q=coperative")
     assert page.locator("#q").input_value() == "coperative"

@@ -20,4 +20,6 @@ class Command(BaseCommand):
             output.write_bytes(data)
             self.stderr.write(f"Wrote {output} ({len(data)} bytes).")
         else:
-            sys.stdout.buffer.write(data) if format == "xlsx" else self.stdout.write(data.decode("utf-8"), ending="")
+            sys.stdout.buffer.write(data) if format == "xlsx" else self.stdout.write(
+                data.decode("utf-8"), ending=""
+            )
