@@ -93,20 +93,23 @@ def _detach(alias):
         del connections[alias]
 
 
-# The curated rows a release freezes (not their history, the review requests or the public's suggestions).
+# The curated rows a release freezes (not their history, the review requests or the public's
+# suggestions), in the order they are loaded: the cells before their types, because saving a
+# new type creates its missing cells (orgs.signals), which would then clash with the frozen ones
+# (loaddata checks the foreign keys at the end).
 FROZEN_MODELS = [
     "countries.Source",
     "countries.Country",
     "countries.Law",
     "countries.LawEvent",
-    "countries.Statistic",
     "orgs.Feature",
     "orgs.SubCondition",
     "orgs.Family",
-    "orgs.OrganizationType",
-    "orgs.LegalBasis",
     "orgs.Assessment",
     "orgs.Reference",
+    "orgs.OrganizationType",
+    "orgs.LegalBasis",
+    "countries.Statistic",
     "orgs.Claim",
 ]
 
