@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.api.docs import RedocView
 from core.api.exceptions import not_found
+from core.api.jsonld import context_view as jsonld_context
 from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
@@ -51,6 +52,8 @@ api_patterns = [
         name="release-datapackage",
     ),
     path("releases/<str:version>/dataset.xlsx", release_file, {"kind": "xlsx"}, name="release-xlsx"),
+    # Our JSON-LD context: the terms of format=jsonld mapped to schema.org (core/api/jsonld.py).
+    path("context.jsonld", jsonld_context, name="jsonld-context"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
