@@ -33,6 +33,8 @@ from core.api.exceptions import problem_response
 from core.api.renderers import is_table_of_its_own, write_csv
 from core.safe_cells import restore
 
+from .downloads import remember_size
+
 # The list endpoints in the package, in this order; deletions (tombstones for mirrors) are no data.
 ENDPOINTS = [
     "countries",
@@ -251,6 +253,12 @@ class DataPackage:
             require_safe(view) for view in (self.json, self.table, self.xlsx, self.zip)
         )
 
+    @staticmethod
+    def noted(request, kind, content):
+        """The size of a current file, for the downloads page (not a release's: those are cut)."""
+        if "release" not in request.GET:
+            remember_size(request, kind, len(content))
+
     def json(self, request):
         response = JsonResponse(descriptor(request, build_tables(request)), json_dumps_params={"indent": 2})
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
@@ -268,16 +276,17 @@ class DataPackage:
         return response
 
     def xlsx(self, request):
-        response = HttpResponse(
-            xlsx_bytes(request, build_tables(request)),
-            content_type=XLSX_TYPE,
-        )
+        content = xlsx_bytes(request, build_tables(request))
+        self.noted(request, "xlsx", content)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
         response["Content-Disposition"] = 'attachment; filename="sse-map-dataset.xlsx"'
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
         return response
 
     def zip(self, request):
-        response = HttpResponse(zip_bytes(request, build_tables(request)), content_type="application/zip")
+        content = zip_bytes(request, build_tables(request))
+        self.noted(request, "zip", content)
+        response = HttpResponse(content, content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="sse-map-datapackage.zip"'
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
         return response

@@ -1,7 +1,8 @@
 """
 The whole-dataset files the downloads page links, each complete, with its size: the data package
-zip and the XLSX of the current data (built on request; their sizes computed once per data
-version) and of every release (the bytes cut).
+zip and the XLSX of every release (the bytes cut) and of the current data. The current files are
+built on request (seconds); the page never builds them: each build notes its size for the data
+version it was built from, and the page shows it once known.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from django.urls import reverse
 
 from caching.version import data_version
 
-from .datapackage import build_tables, xlsx_bytes, zip_bytes
 from .models import Release
 
 
@@ -19,7 +19,7 @@ from .models import Release
 class File:
     label: str
     url: str
-    bytes: int
+    bytes: int | None
     format: str
 
 
@@ -33,17 +33,23 @@ class Edition:
     summary: dict
 
 
+def _size_key(kind, request):
+    return f"sse_map:download-size:{data_version()}:{request.get_host()}:{kind}"
+
+
+def remember_size(request, kind, size):
+    """Called by each build of the current files (``zip``, ``xlsx``) outside a release."""
+    if data_version():
+        cache.set(_size_key(kind, request), size, None)
+
+
 def current_sizes(request):
-    """The sizes of the current data's zip and XLSX, as this host serves them (cached per data version)."""
-    version = data_version()
-    key = f"sse_map:download-sizes:{version}:{request.get_host()}"
-    sizes = cache.get(key) if version else None
-    if sizes is None:
-        tables = build_tables(request)
-        sizes = {"zip": len(zip_bytes(request, tables)), "xlsx": len(xlsx_bytes(request, tables))}
-        if version:
-            cache.set(key, sizes, None)
-    return sizes
+    """The sizes of the current data's zip and XLSX as last built for this data version, or None."""
+    if not data_version():
+        return {"zip": None, "xlsx": None}
+    keys = {kind: _size_key(kind, request) for kind in ("zip", "xlsx")}
+    found = cache.get_many(keys.values())
+    return {kind: found.get(key) for kind, key in keys.items()}
 
 
 def editions(request):

@@ -27,9 +27,15 @@ def test_every_link_answers_200_and_the_sizes_are_the_files(client, curated, edi
     OrganizationType.objects.filter(slug="scop").update(name="SCOP renamed")
     release_cut(user=editor, version="2027.2")
 
-    response = client.get(reverse("countries:downloads"))
+    # Before the current files are first built, the page says so instead of a size.
+    before = client.get(reverse("countries:downloads"), HTTP_COOKIE="csrftoken=" + "b" * 32).content.decode()
+    assert before.count("built on request") == 2
+    for url in ("/api/v1/datapackage.zip", "/api/v1/dataset.xlsx"):
+        assert client.get(url).status_code == 200
+    response = client.get(reverse("countries:downloads"), HTTP_COOKIE="csrftoken=" + "c" * 32)
     assert response.status_code == 200
     html = response.content.decode()
+    assert "built on request" not in html
     whole = re.findall(r'<a href="([^"]+)" class="download whole" data-format="(\w+)" data-bytes="(\d+)">', html)
     # The current data and two releases, a zip and an XLSX each.
     assert [url for url, _fmt, _size in whole] == [

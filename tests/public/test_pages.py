@@ -225,7 +225,6 @@ def test_search_too_short_says_so(client, db):
 
 def test_downloads_link_to_api_with_licence_and_citation(client, django_assert_num_queries, landscape):
     """The downloads page links complete files only (CSV tables, the data package, the XLSX), names the licence."""
-    client.get(reverse("countries:downloads"), {"warm": 1})  # the files' sizes, computed once per data version
     with django_assert_num_queries(4):
         html = client.get(reverse("countries:downloads")).content.decode()
     for url in (

@@ -123,7 +123,9 @@ def test_every_term_expands_to_schema_org_in_its_domain_or_ours(expand, anon, ur
         iri = term if isinstance(term, str) else term["@id"]
         iri = iri.replace("schema:", SCHEMA).replace("sse:", ours)
         assert iri in iris, f"{key!r} ({iri}) was dropped on expansion"
-    assert iris <= {SCHEMA + p for p in DOMAINS} | {ours + t for t in context if context[t] and "sse:" in str(context[t])}
+    assert iris <= {SCHEMA + p for p in DOMAINS} | {
+        ours + t for t in context if context[t] and "sse:" in str(context[t])
+    }
     nodes = _nodes(expanded, [])
     assert nodes, url
     for node in nodes:
