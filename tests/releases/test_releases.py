@@ -222,3 +222,20 @@ def test_release_endpoints_query_counts(cut, anon, django_assert_num_queries):
     assert anon.get(f"{API}families/?release=2027.1").status_code == 200
     with django_assert_num_queries(3):
         assert anon.get(f"{API}families/?release=2027.1&page_size=10").status_code == 200
+
+
+def test_the_admin_cuts_for_editors_only(clean, editor, analyst, client):
+    client.force_login(analyst)
+    assert client.get("/admin/releases/release/add/").status_code == 403
+    client.force_login(editor)
+    assert client.get("/admin/releases/release/add/").status_code == 200
+    refused = client.post("/admin/releases/release/add/", {"version": "27.1", "notes": ""})
+    assert refused.status_code == 200 and "not a release version" in refused.content.decode()
+    response = client.post("/admin/releases/release/add/", {"version": "2027.1", "notes": "From the admin"})
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert (release.version, release.notes, release.cut_by) == ("2027.1", "From the admin", editor)
+    page = client.get(f"/admin/releases/release/{release.pk}/change/").content.decode()
+    assert "/api/v1/releases/2027.1/datapackage.zip" in page
+    again = client.post("/admin/releases/release/add/", {"version": "2027.1", "notes": ""})
+    assert "exists already" in again.content.decode()
