@@ -182,7 +182,7 @@ def test_drafts_never_reach_anonymous_readers(anon, viewer, landscape):
 
 
 def test_jsonld_is_schema_org_defined_terms(anon, landscape):
-    """``format=jsonld`` gives a graph of DefinedTerm nodes in our context (tests/core/api/test_jsonld.py expands it)."""
+    """``format=jsonld``: DefinedTerm nodes in our context (tests/core/api/test_jsonld.py expands them)."""
     response = anon.get(f"{API}org-types/?format=jsonld")
     assert response["Content-Type"].startswith("application/ld+json")
     body = json.loads(response.content)
