@@ -37,6 +37,7 @@ from orgs.choices import ClassificationChoice, Finding
 from orgs.explanation import sentences
 from orgs.models import Claim, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
 from orgs.querysets import landscape_of
+from releases import downloads as releases_downloads
 
 from . import challenges, charts
 from . import citation as cite
@@ -471,12 +472,13 @@ def suggest(query):
 # The API's documented download URLs (the API lives under /api/v1/). Each link is the whole
 # table: CSV streamed with ``all=true``, JSON as one page of the largest size (a table larger
 # than that says how many pages it has).
+# Only complete files: a JSON list is one page, so the tables are linked as CSV (every row).
 DOWNLOADS = [
-    (gettext_lazy("Organization types"), "org-types", ["csv", "json"]),
-    (gettext_lazy("Laws and instruments"), "laws", ["csv", "json"]),
-    (gettext_lazy("Countries"), "countries", ["csv", "json", "geojson"]),
-    (gettext_lazy("Statistics"), "statistics", ["csv", "json"]),
-    (gettext_lazy("Features and sub-conditions"), "features", ["json"]),
+    (gettext_lazy("Organization types"), "org-types", ["csv"]),
+    (gettext_lazy("Laws and instruments"), "laws", ["csv"]),
+    (gettext_lazy("Countries"), "countries", ["csv"]),
+    (gettext_lazy("Statistics"), "statistics", ["csv"]),
+    (gettext_lazy("Features and sub-conditions"), "features", ["csv"]),
 ]
 
 
@@ -499,6 +501,8 @@ class DownloadsView(TemplateView):
             (title, [(fmt.upper(), download_url(endpoint, fmt)) for fmt in formats])
             for title, endpoint, formats in DOWNLOADS
         ]
+        # The whole dataset: the current data's files and every release's, with their sizes.
+        context["editions"] = releases_downloads.editions(self.request)
         context["license_name"] = settings.DATA_LICENSE_NAME
         context["license_url"] = settings.DATA_LICENSE_URL
         context["citation"] = citation(self.request, _("SSE Map: the social and solidarity economy in Asia"),

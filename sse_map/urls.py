@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.api.docs import RedocView
 from core.api.exceptions import not_found
+from core.api.jsonld import context_view as jsonld_context
 from countries.api.views import law_by_id
 from curation import views as curation_views
 from curation.api import views as curated
@@ -18,7 +19,8 @@ from curation.api.audit import AuditViewSet
 from curation.api.deletions import DeletionViewSet
 from ops.health import healthz, readyz
 from orgs.api.views import AssessmentViewSet, ClassificationViewSet
-from sse_map.datapackage import DataPackage
+from releases.api import ReleaseViewSet, release_file
+from releases.datapackage import DataPackage
 
 # The partners' API (docs/api.md): one router, one root listing every endpoint.
 api_router = DefaultRouter()
@@ -33,15 +35,26 @@ api_router.register("sub-conditions", curated.SubConditionViewSet, basename="sub
 api_router.register("assessments", AssessmentViewSet, basename="assessment")
 api_router.register("classification", ClassificationViewSet, basename="classification")
 api_router.register("deletions", DeletionViewSet, basename="deletion")
+api_router.register("releases", ReleaseViewSet, basename="release")
 
-# The whole dataset as a Frictionless Data Package (sse_map/datapackage.py).
-datapackage = DataPackage(api_router.registry)
+# The whole dataset as a Frictionless Data Package (releases/datapackage.py).
+datapackage = DataPackage()
 
 api_patterns = [
     path("datapackage.json", datapackage.json, name="datapackage"),
     path("datapackage.zip", datapackage.zip, name="datapackage-zip"),
     path("dataset.xlsx", datapackage.xlsx, name="dataset-xlsx"),
     path("datapackage/<slug:name>.csv", datapackage.table, name="datapackage-table"),
+    # A release's files, the bytes cut (releases/api.py).
+    path(
+        "releases/<str:version>/datapackage.zip",
+        release_file,
+        {"kind": "datapackage"},
+        name="release-datapackage",
+    ),
+    path("releases/<str:version>/dataset.xlsx", release_file, {"kind": "xlsx"}, name="release-xlsx"),
+    # Our JSON-LD context: the terms of format=jsonld mapped to schema.org (core/api/jsonld.py).
+    path("context.jsonld", jsonld_context, name="jsonld-context"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

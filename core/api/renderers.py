@@ -11,6 +11,8 @@ from rest_framework import renderers
 
 from core.safe_cells import neutralise
 
+from . import jsonld
+
 
 def is_link(value):
     """A related record as the API shows it: ``{"key", "url"}``."""
@@ -138,14 +140,24 @@ class JSONLDRenderer(renderers.JSONRenderer):
 
     media_type = "application/ld+json"
     format = "jsonld"
-    context = "https://schema.org/"
+    # The page's own terms, as our context (core/api/jsonld.py) names them; license_url is the licence.
+    META = {"count": "count", "next": "next", "previous": "previous", "license": None, "cite_as": "citeAs"}
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = (renderer_context or {}).get("view")
+        request = (renderer_context or {}).get("request")
+        if not isinstance(data, dict) or view is None or request is None:
+            return super().render(data, accepted_media_type, renderer_context)
         to_node = view.get_serializer_class().jsonld
-        if isinstance(data, dict) and "results" in data:
-            meta = {key: value for key, value in data.items() if key != "results"}
-            data = {"@context": self.context, **meta, "@graph": [to_node(item) for item in data["results"]]}
-        elif isinstance(data, dict):
-            data = {"@context": self.context, **to_node(data)}
+        context = jsonld.context_url(request)
+        if "results" in data:
+            meta = {self.META[k]: v for k, v in data.items() if self.META.get(k) and v is not None}
+            data = {
+                "@context": context,
+                **meta,
+                "license": jsonld.license_iri(),
+                "@graph": [to_node(item) for item in data["results"]],
+            }
+        else:
+            data = {"@context": context, **to_node(data)}
         return super().render(data, accepted_media_type, renderer_context)

@@ -2,9 +2,20 @@
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions
 
 from .serializers import LINK_SCHEMA
+
+# ``?release=`` on every read of a viewset that can be read as a release (releases/middleware.py).
+RELEASE_PARAMETER = OpenApiParameter(
+    "release",
+    OpenApiTypes.STR,
+    pattern=r"^[0-9]{4}\.[1-9][0-9]{0,3}$",
+    description="Read this release (e.g. `2027.1`, see `releases/`): its frozen data, as published then. "
+    "An unknown release is a 400.",
+)
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -13,6 +24,12 @@ class AutoSchema(SpectacularAutoSchema):
     (drf-spectacular only knows ``AllowAny`` and ``IsAuthenticatedOrReadOnly``), so a
     safe method's security requirements include ``{}``: no credentials needed.
     """
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and getattr(self.view, "release_readable", False):
+            parameters = [*parameters, RELEASE_PARAMETER]
+        return parameters
 
     def get_auth(self):
         auths = super().get_auth()

@@ -3,6 +3,7 @@
 import io
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
@@ -22,7 +23,10 @@ from .renderers import write_csv
 from .throttling import ratelimit_headers
 
 # Parameters every endpoint understands besides its filters.
-COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all", "fields"}
+COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all", "fields", "release"}
+# Set on the request by the layer that answers ``?release=`` (releases.middleware): the reader
+# is shown what an anonymous reader saw, whoever they are.
+READ_AS_PUBLIC = "sse_map_read_as_public"
 STREAM_CHUNK = 500
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no"}
@@ -84,6 +88,8 @@ class APIViewSetMixin:
     """
 
     detail_serializer_class = None
+    # ``?release=`` reads a frozen release of this endpoint (documented in the schema).
+    release_readable = True
     # Slugs, codes and ids: a stray byte in the URL is a 404, not a database error.
     lookup_value_regex = r"[-\w]+"
 
@@ -160,6 +166,8 @@ class APIViewSetMixin:
     def initial(self, request, *args, **kwargs):
         self.check_query_size(request)
         super().initial(request, *args, **kwargs)
+        if getattr(request._request, READ_AS_PUBLIC, False):
+            request.user = AnonymousUser()
         if request.method in ("GET", "HEAD"):
             unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
             nul = sorted(name for name, values in request.query_params.lists() if any("\x00" in v for v in values))

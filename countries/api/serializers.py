@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.jsonld import license_iri
 from core.api.serializers import LINK_SCHEMA, CiteAsField, FullCleanMixin, KeyField, LinkField, ObjectURLField, link
 from core.models import MAX_YEAR, MIN_YEAR
 from core.querysets import can_see_drafts, is_public
@@ -231,7 +232,7 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     @staticmethod
     def jsonld(item):
-        """A schema.org ``Legislation`` node for one serialized law."""
+        """A schema.org ``Legislation`` node for one serialized law (terms: core/api/jsonld.py)."""
         node = {
             "@type": "Legislation",
             "@id": item["url"],
@@ -241,10 +242,12 @@ class LawSerializer(FullCleanMixin, serializers.ModelSerializer):
             "legislationIdentifier": item["citation"] or None,
             "legislationDate": item["enacted_on"],
             "legislationType": item["kind"],
-            "legislationJurisdiction": (item["country"] or {}).get("key"),
+            # The jurisdiction is the country, by its API URL.
+            "legislationJurisdiction": (item["country"] or {}).get("url"),
             "legislationLegalForce": LEGAL_FORCE.get(item["status"], "https://schema.org/NotInForce"),
             "sameAs": item["text_url"] or None,
             "dateModified": item["updated_at"],
+            "license": license_iri(),
         }
         return {key: value for key, value in node.items() if value is not None}
 

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.jsonld import license_iri
 from core.api.serializers import (
     LINK_SCHEMA,
     CiteAsField,
@@ -273,29 +274,44 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
 
     @staticmethod
     def jsonld(item):
-        """A schema.org ``Organization`` node for one serialized type (a legal form of organization)."""
-
-        def prop(name, value):
-            return {"@type": "PropertyValue", "name": name, "value": value}
-
+        """
+        A schema.org ``DefinedTerm`` for one serialized type (a legal form is a term of its country's
+        law, not an organization), in its country's ``DefinedTermSet`` (whose spatial coverage is the
+        country), the subject of the laws it rests on; its API record is the ``WebPage`` that carries
+        the licence (``license`` is a CreativeWork's). The classification and what it rests on are our
+        own terms (core/api/jsonld.py).
+        """
+        license = license_iri()
+        country = item["country"]
         node = {
-            "@type": "Organization",
-            "@id": item["url"],
+            "@type": "DefinedTerm",
+            "@id": item["url"] + "#term",
+            "termCode": item["slug"],
             "identifier": item["slug"],
             "name": item["name"],
             "alternateName": item["local_name"] or None,
             "description": item.get("description") or None,
-            "areaServed": {"@type": "Country", "identifier": item["country"]["key"]},
-            "additionalProperty": [
-                prop("family", item["family"]["key"]),
-                prop("classification", item["classification"]),
-                prop("settled", item["settled"]),
-                prop("classification_range", item["classification_range"]),
-                prop("features_met", item["features_met"]),
-                prop("sub_conditions", item["sub_conditions"]),
-                prop("legally_institutionalized", item["legally_institutionalized"]),
-            ],
-            "dateModified": item["updated_at"],
+            "inDefinedTermSet": {
+                "@id": country["url"] + "#org-types",
+                "@type": "DefinedTermSet",
+                "name": f"Organization types of {country['key']}",
+                "spatialCoverage": country["url"],
+                "license": license,
+            },
+            "subjectOf": [{"@id": law["url"], "@type": "Legislation", "license": license} for law in item["laws"]],
+            "mainEntityOfPage": {
+                "@id": item["url"],
+                "@type": "WebPage",
+                "dateModified": item["updated_at"],
+                "license": license,
+            },
+            "family": item["family"]["url"],
+            "classification": item["classification"],
+            "settled": item["settled"],
+            "classificationRange": item["classification_range"],
+            "featuresMet": item["features_met"],
+            "subConditionsMet": item["sub_conditions"],
+            "legallyInstitutionalized": item["legally_institutionalized"],
         }
         return {key: value for key, value in node.items() if value is not None}
 

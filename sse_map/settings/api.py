@@ -1,6 +1,6 @@
 """The partners' API (docs/api.md): DRF, the OpenAPI schema, CORS, paging, throttling, the licence."""
 
-from .environment import env
+from .environment import BASE_DIR, env
 
 # The dataset's licence, named in API responses and on the download page.
 DATA_LICENSE_NAME = env.str("DATA_LICENSE_NAME", default="CC BY 4.0")
@@ -16,6 +16,16 @@ API_CITATION = env.str(
     "API_CITATION",
     default="SSE Map: the social and solidarity economy in Asia, after the ILO research "
     "'Strengthening Social and Solidarity Economy Policy in Asia'. {url} (retrieved {date}). Licence: {license}.",
+)
+
+# Releases (releases/): where each release's database is materialised, the site's address in
+# files cut outside a request, and the citation of a release.
+SSE_MAP_RELEASES_DIR = env.path("SSE_MAP_RELEASES_DIR", default=BASE_DIR / "var" / "releases")
+SSE_MAP_SITE_URL = env.str("SSE_MAP_SITE_URL", default="http://127.0.0.1:8000")
+RELEASE_CITATION = env.str(
+    "RELEASE_CITATION",
+    default="SSE Map: the social and solidarity economy in Asia, release {version} ({date}), after the ILO research "
+    "'Strengthening Social and Solidarity Economy Policy in Asia'. {url}. Licence: {license}.",
 )
 
 REST_FRAMEWORK = {

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "countries",
     "orgs",
     "curation",
+    "releases",
     "public",
     "ops",
     "bench",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.api.middleware.LicenseLinkMiddleware",
+    # ?release=<version>: the API answers from that release's frozen data (releases/middleware.py).
+    "releases.middleware.ReleaseMiddleware",
     "axes.middleware.AxesMiddleware",
     # Innermost: a database that stays busy (SQLite's lock, after waiting) is a JSON 503, never a 500 page.
     "ops.middleware.DatabaseBusyMiddleware",
@@ -133,7 +136,8 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
     # Tests use the primary's test database for both aliases (the router test starts a real replica).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["ops.replica.PrimaryReplicaRouter"]
+# ?release= reads a frozen release from its own database (releases/routing.py); otherwise the replica router.
+DATABASE_ROUTERS = ["releases.routing.ReleaseRouter", "ops.replica.PrimaryReplicaRouter"]
 # How long a replica that failed is left alone, and how often its replay position is re-read.
 REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
 REPLICA_RECHECK_SECONDS = env.float("REPLICA_RECHECK_SECONDS", default=0.2)

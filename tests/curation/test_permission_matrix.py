@@ -102,6 +102,11 @@ assessments     reader     200   404     403   403    403
 assessments     analyst    200   200     405   405    403
 assessments     editor     200   200     405   405    403
 assessments     admin      200   200     405   405    405
+releases        anonymous  200   -       401   401    401
+releases        reader     200   -       403   403    403
+releases        analyst    200   -       403   403    403
+releases        editor     200   -       403   403    403
+releases        admin      200   -       405   405    405
 """
 
 
@@ -277,6 +282,8 @@ orgs.legalbasis:change        200      200     200
 orgs.legalbasis:delete        200      200     200
 orgs.suggestion:list          200      200     200
 orgs.suggestion:add           403      403     200
+releases.release:list         200      200     200
+releases.release:add          403      200     200
 """
 
 WORKFLOW_PAGES = {

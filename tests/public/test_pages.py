@@ -224,15 +224,17 @@ def test_search_too_short_says_so(client, db):
 
 
 def test_downloads_link_to_api_with_licence_and_citation(client, django_assert_num_queries, landscape):
-    """The downloads page links the API's CSV, JSON and GeoJSON, names the licence, says how to cite."""
-    with django_assert_num_queries(3):
+    """The downloads page links complete files only (CSV tables, the data package, the XLSX), names the licence."""
+    with django_assert_num_queries(4):
         html = client.get(reverse("countries:downloads")).content.decode()
     for url in (
         "/api/v1/org-types/?format=csv&amp;all=true",
         "/api/v1/laws/?format=csv&amp;all=true",
-        "/api/v1/countries/?format=geojson&amp;page_size=500",
+        "/api/v1/datapackage.zip",
+        "/api/v1/dataset.xlsx",
     ):
         assert f'href="{url}"' in html
+    assert "page_size" not in html  # a JSON page is not a complete file
     assert "CC BY 4.0" in html and "How to cite" in html
 
 
@@ -297,8 +299,8 @@ def test_every_download_link_answers_with_its_format(client, landscape):
 
     html = client.get(reverse("countries:downloads")).content.decode()
     links = re.findall(r'href="(/api/v1/[^"]+)" class="download" data-format="(\w+)"', html)
-    assert len(links) >= 9
-    expected = {"csv": "text/csv", "json": "application/json", "geojson": "json"}
+    assert len(links) == 5
+    expected = {"csv": "text/csv"}
     for url, fmt in links:
         response = client.get(url.replace("&amp;", "&"))
         assert response.status_code == 200, url

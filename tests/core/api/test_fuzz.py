@@ -27,7 +27,7 @@ runs (no 5xx, documented status code, content type, headers and body schema):
   catalogue (``test_bad_input``) asserts one by one.
 
 The number of examples per operation is ``SSE_MAP_FUZZ_EXAMPLES``: 25 in the
-ordinary suite (SQLite and PostgreSQL), 100 in the dedicated ``.ci/run`` step.
+ordinary suite (SQLite and PostgreSQL), 200 in the dedicated ``.ci/run`` step.
 """
 
 import os

@@ -147,17 +147,17 @@ def test_drafts_hidden_from_anonymous_readers(anon, viewer, laws):
 def test_jsonld_is_schema_org_legislation(anon, laws):
     """``format=jsonld`` gives Legislation nodes with identifier, date, jurisdiction and legal force."""
     body = json.loads(anon.get(f"{API}laws/?format=jsonld").content)
-    assert body["@context"] == "https://schema.org/"
+    assert body["@context"] == "http://testserver/api/v1/context.jsonld"
     node = next(n for n in body["@graph"] if n["identifier"] == laws["framework"].slug)
     assert node["@type"] == "Legislation"
     assert node["legislationIdentifier"] == "Act No. 11211"
     assert node["legislationDate"] == "2012-01-26"
-    assert node["legislationJurisdiction"] == "KR"
+    assert node["legislationJurisdiction"] == "http://testserver/api/v1/countries/KR/"
     assert node["legislationLegalForce"] == "https://schema.org/InForce"
     bill = next(n for n in body["@graph"] if n["identifier"] == laws["bill"].slug)
     assert bill["legislationLegalForce"] == "https://schema.org/NotInForce"
     detail = json.loads(anon.get(f"{API}laws/{laws['framework'].slug}/?format=jsonld").content)
-    assert detail["@type"] == "Legislation" and detail["@context"] == "https://schema.org/"
+    assert detail["@type"] == "Legislation" and detail["@context"] == "http://testserver/api/v1/context.jsonld"
 
 
 def test_csv_one_row_per_law_with_flattened_fields(anon, laws):

@@ -181,16 +181,16 @@ def test_drafts_never_reach_anonymous_readers(anon, viewer, landscape):
     assert draft_law.slug in {link_keys(ref["law"]) for cell in seen["assessments"] for ref in cell["references"]}
 
 
-def test_jsonld_is_schema_org_organizations(anon, landscape):
-    """``format=jsonld`` gives a schema.org graph of Organization nodes."""
+def test_jsonld_is_schema_org_defined_terms(anon, landscape):
+    """``format=jsonld``: DefinedTerm nodes in our context (tests/core/api/test_jsonld.py expands them)."""
     response = anon.get(f"{API}org-types/?format=jsonld")
     assert response["Content-Type"].startswith("application/ld+json")
     body = json.loads(response.content)
-    assert body["@context"] == "https://schema.org/"
+    assert body["@context"] == "http://testserver/api/v1/context.jsonld"
     node = next(n for n in body["@graph"] if n["identifier"] == "ph-coop")
-    assert node["@type"] == "Organization" and node["@id"].endswith("/org-types/ph-coop/")
-    props = {p["name"]: p["value"] for p in node["additionalProperty"]}
-    assert props["classification"] == "sseoe" and props["features_met"] == 3
+    assert node["@type"] == "DefinedTerm" and node["@id"].endswith("/org-types/ph-coop/#term")
+    assert node["mainEntityOfPage"]["@id"].endswith("/org-types/ph-coop/")
+    assert node["classification"] == "sseoe" and node["featuresMet"] == 3
 
 
 # Time travel ----------------------------------------------------------------

@@ -18,9 +18,11 @@ import io
 import json
 import re
 import zipfile
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import resolve, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
@@ -30,6 +32,8 @@ from rest_framework.request import Request
 from core.api.exceptions import problem_response
 from core.api.renderers import is_table_of_its_own, write_csv
 from core.safe_cells import restore
+
+from .downloads import remember_size
 
 # The list endpoints in the package, in this order; deletions (tombstones for mirrors) are no data.
 ENDPOINTS = [
@@ -69,8 +73,10 @@ FIELD_TYPES = [
 ]
 
 
-def _viewsets(registry):
-    return {prefix: viewset for prefix, viewset, _basename in registry if prefix in ENDPOINTS}
+def _views():
+    """Each list endpoint's view, found by its URL (the router in sse_map/urls.py is above this app)."""
+    root = reverse("api:api-root")
+    return {prefix: resolve(f"{root}{prefix}/").func for prefix in ENDPOINTS}
 
 
 def _internal_request(request, query):
@@ -86,6 +92,9 @@ def _internal_request(request, query):
     internal.META["HTTP_ACCEPT"] = "*/*"
     internal.GET = QueryDict(query)
     internal._dont_enforce_csrf_checks = True
+    # Without a client's request (a release cut from the shell), the site's own address.
+    if "_current_scheme_host" in request.__dict__:
+        internal._current_scheme_host = request._current_scheme_host
     return internal
 
 
@@ -141,16 +150,27 @@ def _schema(header, text, serializer):
     return {"fields": fields}
 
 
-def build_tables(request, registry, only=None):
+def site_request(url=None):
+    """A request standing for the site at ``url`` (``SSE_MAP_SITE_URL``), for builds outside a client's request."""
+    parts = urlsplit(url or settings.SSE_MAP_SITE_URL)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = "/"
+    request.META = {"SERVER_NAME": parts.hostname, "SERVER_PORT": str(parts.port or 80), "REMOTE_ADDR": "127.0.0.1"}
+    request._current_scheme_host = f"{parts.scheme}://{parts.netloc}"
+    return request
+
+
+def build_tables(request, only=None):
     """
     Every table of the package: ``{name: (header, csv text, serializer for its types)}``, each list
     endpoint's flat CSV with all=true first, then the tables of their own its rows hold.
     """
     tables = {}
-    for prefix, viewset in _viewsets(registry).items():
+    for prefix, view in _views().items():
         if only is not None and prefix != only:
             continue
-        view = viewset.as_view({"get": "list"})
+        viewset = view.cls
         response = view(_internal_request(request, "format=csv&all=true"))
         text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
         header = next(csv.reader(io.StringIO(text)), [])
@@ -178,10 +198,11 @@ def build_tables(request, registry, only=None):
     return tables
 
 
-def descriptor(request, tables):
+def descriptor(request, tables, version=None):
     """The ``datapackage.json`` of ``tables``: every CSV with its schema, the licence and the sources."""
-    api_root = request.build_absolute_uri("/api/v1/")
+    api_root = request.build_absolute_uri(reverse("api:api-root"))
     return {
+        **({"version": version} if version else {}),
         "profile": "tabular-data-package",
         "name": "sse-map",
         "title": "SSE Map: the social and solidarity economy in Asia",
@@ -224,26 +245,29 @@ def _xlsx_cell(value, kind):
 
 
 class DataPackage:
-    """The three views, given the router's registry (the list endpoints)."""
+    """The views of the current data's downloads (or of a release's, read with ``?release=``)."""
 
-    def __init__(self, registry):
-        self.registry = registry
+    def __init__(self):
         # GET and HEAD only: anything else is a 405 (a problem, core.api.middleware).
         self.json, self.table, self.xlsx, self.zip = (
             require_safe(view) for view in (self.json, self.table, self.xlsx, self.zip)
         )
 
+    @staticmethod
+    def noted(request, kind, content):
+        """The size of a current file, for the downloads page (not a release's: those are cut)."""
+        if "release" not in request.GET:
+            remember_size(request, kind, len(content))
+
     def json(self, request):
-        response = JsonResponse(
-            descriptor(request, build_tables(request, self.registry)), json_dumps_params={"indent": 2}
-        )
+        response = JsonResponse(descriptor(request, build_tables(request)), json_dumps_params={"indent": 2})
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
         return response
 
     def table(self, request, name):
         # Only the endpoint the table comes from: "laws-events" from laws/, "sub-conditions" itself.
         endpoint = next((e for e in sorted(ENDPOINTS, key=len, reverse=True) if name.startswith(e)), None)
-        tables = build_tables(request, self.registry, only=endpoint) if endpoint else {}
+        tables = build_tables(request, only=endpoint) if endpoint else {}
         if name not in tables:
             return problem_response(404, f"No table {name!r} in the data package; its tables: see datapackage.json.")
         response = HttpResponse(tables[name][1], content_type="text/csv; charset=utf-8")
@@ -252,43 +276,66 @@ class DataPackage:
         return response
 
     def xlsx(self, request):
-        """The same tables as one workbook, a sheet per table (numbers and booleans as such, text as text)."""
-        tables = build_tables(request, self.registry)
-        package = descriptor(request, tables)
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        for resource in package["resources"]:
-            sheet = workbook.create_sheet(resource["name"][:31])
-            header, text, _serializer = tables[resource["name"]]
-            types = [field["type"] for field in resource["schema"]["fields"]]
-            sheet.append(header)
-            for row in list(csv.reader(io.StringIO(text)))[1:]:
-                sheet.append([_xlsx_cell(value, kind) for value, kind in zip(row, types, strict=True)])
-        about = workbook.create_sheet("about", 0)
-        for line in (
-            package["title"],
-            f"Licence: {settings.DATA_LICENSE_NAME} ({settings.DATA_LICENSE_URL})",
-            f"Sources: every fact names its source (the sources sheet). Data Package: {package['sources'][0]['path']}"
-            "datapackage.json",
-        ):
-            about.append([line])
-        out = io.BytesIO()
-        workbook.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        content = xlsx_bytes(request, build_tables(request))
+        self.noted(request, "xlsx", content)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
         response["Content-Disposition"] = 'attachment; filename="sse-map-dataset.xlsx"'
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
         return response
 
     def zip(self, request):
-        tables = build_tables(request, self.registry)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("datapackage.json", json.dumps(descriptor(request, tables), indent=2, ensure_ascii=False))
-            for name, (_header, text, _serializer) in tables.items():
-                archive.writestr(f"datapackage/{name}.csv", text)
-        response = HttpResponse(out.getvalue(), content_type="application/zip")
+        content = zip_bytes(request, build_tables(request))
+        self.noted(request, "zip", content)
+        response = HttpResponse(content, content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="sse-map-datapackage.zip"'
         response["Link"] = f'<{settings.DATA_LICENSE_URL}>; rel="license"'
         return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(request, tables):
+    """The tables as one workbook, a sheet per table (numbers and booleans as such, text as text)."""
+    package = descriptor(request, tables)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for resource in package["resources"]:
+        sheet = workbook.create_sheet(resource["name"][:31])
+        header, text, _serializer = tables[resource["name"]]
+        types = [field["type"] for field in resource["schema"]["fields"]]
+        sheet.append(header)
+        for row in list(csv.reader(io.StringIO(text)))[1:]:
+            sheet.append([_xlsx_cell(value, kind) for value, kind in zip(row, types, strict=True)])
+    about = workbook.create_sheet("about", 0)
+    for line in (
+        package["title"],
+        f"Licence: {settings.DATA_LICENSE_NAME} ({settings.DATA_LICENSE_URL})",
+        f"Sources: every fact names its source (the sources sheet). Data Package: {package['sources'][0]['path']}"
+        "datapackage.json",
+    ):
+        about.append([line])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def zip_bytes(request, tables, version=None):
+    """The descriptor and every table in one zip (fixed entry dates: the same tables, the same bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        entries = [("datapackage.json", json.dumps(descriptor(request, tables, version), indent=2, ensure_ascii=False))]
+        entries += [(f"datapackage/{name}.csv", text) for name, (_header, text, _serializer) in tables.items()]
+        for name, text in entries:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def read_zip(content):
+    """The tables of a data package zip: ``{name: csv text}``."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {
+            name.removeprefix("datapackage/").removesuffix(".csv"): archive.read(name).decode()
+            for name in archive.namelist()
+            if name.startswith("datapackage/")
+        }

@@ -1,0 +1,48 @@
+"""
+``?release=<version>`` on any API read: the request is answered from that release's frozen
+rows (``releases.routing``), as an anonymous reader saw them, with ``X-Release: <version>``.
+An unknown version is a 400 problem naming the releases there are; a write is a 405.
+"""
+
+from django.urls import reverse
+
+from core.api.exceptions import problem_response
+from core.api.viewsets import READ_AS_PUBLIC
+
+from .models import Release
+from .routing import reading, within
+
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+class ReleaseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "release" not in request.GET or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        version = request.GET.get("release", "")
+        if request.path.startswith((reverse("api:release-list"), reverse("api:schema"))):
+            return problem_response(
+                400, "release= reads the data of a release; it does not apply here.",
+                errors={"release": ["Not a parameter of this endpoint."]},
+            )  # fmt: skip
+        if request.method not in SAFE:
+            response = problem_response(405, f"Release {version} is frozen: it is read, never written.")
+            response["Allow"] = ", ".join(SAFE)
+            return response
+        release = Release.objects.defer(*Release.BLOBS).filter(version=version).first()
+        if release is None:
+            known = ", ".join(Release.objects.newest_first().values_list("version", flat=True)) or "none yet"
+            return problem_response(
+                400, f"No release {version!r}; the releases: {known} (see releases/).",
+                errors={"release": [f"No release {version!r}."]},
+            )  # fmt: skip
+        setattr(request, READ_AS_PUBLIC, True)
+        with reading(release) as alias:
+            response = self.get_response(request)
+        if response.streaming:
+            response.streaming_content = within(alias, response.streaming_content)
+        response["X-Release"] = release.version
+        return response
