@@ -51,7 +51,7 @@ def test_file_import_invalidates(client, country, tmp_path):
 
 def test_workflow_publication_invalidates(client, country):
     """Publishing a reviewed draft through the workflow makes it appear for anonymous visitors at once."""
-    draft = CountryFactory(code="DE", name="Germany", slug="germany", publication_status="draft")
+    draft = CountryFactory(code="DE", name="Germany", slug="germany", publication_status="draft", narrative="Text.")
     warm(client, HOME)
     assert b"Germany" not in client.get(HOME).content
     record_submit_for_review(record=draft, user=make_user("anna", "Analyst"))
