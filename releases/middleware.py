@@ -4,12 +4,13 @@ rows (``releases.routing``), as an anonymous reader saw them, with ``X-Release: 
 An unknown version is a 400 problem naming the releases there are; a write is a 405.
 """
 
+from django.core.exceptions import TooManyFieldsSent
 from django.urls import reverse
 
 from core.api.exceptions import problem_response
 from core.api.viewsets import READ_AS_PUBLIC
 
-from .models import Release
+from .models import VERSION, Release
 from .routing import reading, within
 
 SAFE = ("GET", "HEAD", "OPTIONS")
@@ -20,7 +21,12 @@ class ReleaseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "release" not in request.GET or not request.path.startswith("/api/"):
+        try:
+            asked = "release" in request.GET
+        except TooManyFieldsSent:
+            # Too many parameters to parse: the API's own answer names the limit (core.api.viewsets).
+            return self.get_response(request)
+        if not asked or not request.path.startswith("/api/"):
             return self.get_response(request)
         version = request.GET.get("release", "")
         if request.path.startswith((reverse("api:release-list"), reverse("api:schema"))):
@@ -32,7 +38,9 @@ class ReleaseMiddleware:
             response = problem_response(405, f"Release {version} is frozen: it is read, never written.")
             response["Allow"] = ", ".join(SAFE)
             return response
-        release = Release.objects.defer(*Release.BLOBS).filter(version=version).first()
+        # Only a well-formed version reaches the database (a NUL or an odd string never does).
+        well_formed = VERSION.fullmatch(version) is not None
+        release = Release.objects.defer(*Release.BLOBS).filter(version=version).first() if well_formed else None
         if release is None:
             known = ", ".join(Release.objects.newest_first().values_list("version", flat=True)) or "none yet"
             return problem_response(
