@@ -12,15 +12,21 @@ from django.utils import timezone
 
 from curation.dataset import default_paths
 from orgs import landscape
+from tests.fixtures.curation import note_roles
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.curation", "tests.fixtures.public"]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the method (features, sub-conditions, families)."""
+    """
+    Every test database starts with the method (features, sub-conditions, families). The
+    roles the migrations granted are noted (``tests.fixtures.curation.ROLES``), so that a
+    transactional test can restore them after an earlier one flushed the database.
+    """
     with django_db_blocker.unblock():
         call_command("load_dataset", str(default_paths()[0]), verbosity=0)
+        note_roles()
 
 
 @pytest.fixture(scope="module")

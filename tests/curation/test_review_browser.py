@@ -16,8 +16,8 @@ from curation.dataset import default_paths
 from orgs.models import Reference
 from tests.public.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
-# Transactional (the live server reads what the test wrote), with the migrations' roles restored.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: the live server reads what the test wrote.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
 APPENDED = "An appended sentence that only the full diff shows to the reviewer."
@@ -48,12 +48,12 @@ def log_in(page, base, username):
 
 @pytest.fixture
 def method(live_server):
-    """The method (features, sub-conditions, families): the live server's database is flushed between tests."""
+    """The method (features, sub-conditions, families): an earlier transactional test may have flushed it."""
     call_command("load_dataset", str(default_paths()[0]), verbosity=0)
 
 
 def test_an_analysts_evidence_change_goes_live_only_when_another_editor_approves(
-    live_server, method, curated, analyst, editor2, page_factory
+    live_server, method, roles, curated, analyst, editor2, page_factory
 ):
     org_type = curated["org_type"]
     base = live_server.url
