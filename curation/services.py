@@ -17,7 +17,6 @@ record's history says who did what and why.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 import uuid
 
 from django.apps import apps
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django_fsm import can_proceed, has_transition_perm
 
+from core.api.filters import normalise
 from core.choices import PublicationStatus
 from core.exceptions import WorkflowError
 from countries.models import Revision, RevisionKind, RevisionStatus
@@ -191,8 +191,8 @@ def record_submit_for_review(*, record, user, reason="Submitted for review") -> 
 
 
 def fold(text) -> str:
-    """A title or name as compared for near-duplicates: NFKC, case-folded, runs of spaces as one."""
-    return " ".join(unicodedata.normalize("NFKC", str(text or "")).casefold().split())
+    """A title or name as compared for near-duplicates: normalised as search is (NFKC, case-folded), one space."""
+    return " ".join(normalise(str(text or "")).split())
 
 
 def fold_number(text) -> str:
@@ -313,6 +313,11 @@ def check_gates(record, *, duplicate_override="", stored=None):
     errors = gate_errors(record, duplicate_override=duplicate_override, stored=stored)
     if errors:
         raise ValidationError(errors)
+
+
+def override_used(record, stored, duplicate_override) -> bool:
+    """Whether ``duplicate_override`` let ``record`` through: a reason given, and a near-duplicate it accepted."""
+    return bool(duplicate_override) and _duplicate_check_needed(record, stored) and bool(near_duplicates(record))
 
 
 def with_override(reason, duplicate_override):
@@ -500,7 +505,7 @@ def _save_in_place(record, user, reason, m2m, *, duplicate_override="", stored=N
     with transaction.atomic():
         record.full_clean(exclude=list(m2m or ()))
         check_gates(record, duplicate_override=duplicate_override, stored=stored)
-        if duplicate_override and _duplicate_check_needed(record, stored) and near_duplicates(record):
+        if override_used(record, stored, duplicate_override):
             reason = with_override(reason, duplicate_override)
         _stamp(record, user, reason)
         record.save()
@@ -516,14 +521,14 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=(), dupli
     """
     model = type(record)
     _require(_perm(user, model, "change"), f"You may not change {model._meta.verbose_name_plural}.")
+    stored = model._default_manager.filter(pk=record.pk).first() if record.pk is not None else None
     require_scope(user, record)  # the record as edited (a move to another country) ...
-    if record.pk is not None:
-        require_scope(user, model._default_manager.filter(pk=record.pk).first())  # ... and as stored
+    if stored is not None:
+        require_scope(user, stored)  # ... and as stored
     if not reason or not str(reason).strip():
         raise ValidationError("Give a reason for the change.")
-    status = stored_status(record) if is_publishable(model) else None
+    status = stored.publication_status if stored is not None and is_publishable(model) else None
     if status == Status.PUBLISHED and user is not None:
-        stored = model._default_manager.get(pk=record.pk)
         return revision_propose(
             record=stored,
             user=user,
@@ -534,7 +539,6 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=(), dupli
         )
     if is_publishable(model) and user is not None:
         require_editable_state(record)
-    stored = model._default_manager.filter(pk=record.pk).first() if record.pk is not None else None
     _save_in_place(record, user, reason, m2m, duplicate_override=duplicate_override, stored=stored)
     return None
 
@@ -692,7 +696,7 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
         proposed = _locked(record)
         _apply(proposed, {n: v for n, v in changes.items() if not fields[n].many_to_many})
         check_gates(proposed, duplicate_override=duplicate_override, stored=record)
-        if not (duplicate_override and _duplicate_check_needed(proposed, record) and near_duplicates(proposed)):
+        if not override_used(proposed, record, duplicate_override):
             duplicate_override = ""
         revision = Revision.objects.create(
             content_type=ContentType.objects.get_for_model(record),

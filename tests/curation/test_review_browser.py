@@ -5,8 +5,6 @@ in the admin; the public page does not change; another editor sees the full diff
 queue and approves it; only then does the public page show the new wording.
 """
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.urls import reverse
 from countries.models import Revision, RevisionStatus
 from curation.dataset import default_paths
 from orgs.models import Reference
-from tests.public.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.public.test_browser import SCREENSHOTS
 
 # Transactional: the live server reads what the test wrote.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,17 +22,9 @@ APPENDED = "An appended sentence that only the full diff shows to the reviewer."
 
 
 @pytest.fixture
-def page_factory(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done before it starts.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does).")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # One browser context per person: their own cookies, so their own session.
-        yield lambda: browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        browser.close()
+def page_factory(browser):
+    # One browser context per person: their own cookies, so their own session.
+    return lambda: browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def log_in(page, base, username):

@@ -23,7 +23,8 @@ from django.urls import reverse
 
 from countries.models import Country, Law, Statistic
 from orgs.models import Family, OrganizationType
-from tests.public.test_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
+from tests.fixtures.public import CHROMIUM, CHROMIUM_ARGS
+from tests.public.test_browser import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -193,7 +193,5 @@ def test_csv_all_rows_streamed_in_order_by_key_chunks(anon, five_laws, monkeypat
 
 def test_an_unknown_field_in_a_streamed_csv_is_a_400_before_the_stream(anon, db):
     """``fields=`` is checked before a streamed CSV starts (inside the stream it would break a 200's body)."""
-    from tests.api_helpers import errors
-
     response = anon.get("/api/v1/sub-conditions/?fields=Reference&format=csv&all=true")
     assert "Unknown field(s) Reference" in errors(response)["fields"][0]
