@@ -6,13 +6,18 @@ Fixtures used across the tree live in ``tests/fixtures/`` (loaded below); factor
 """
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.utils import timezone
 
-from curation.dataset import default_paths
-from orgs import landscape
-from tests.fixtures.curation import note_roles
+# The fixture modules are plugins (below) and this file imports one of them: register them for
+# pytest's assertion rewriting before that import, or pytest warns it cannot rewrite them.
+pytest.register_assert_rewrite("tests.fixtures")
+
+from django.core.management import call_command  # noqa: E402 (after the registration above)
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from curation.dataset import default_paths  # noqa: E402
+from orgs import landscape  # noqa: E402
+from tests.fixtures.curation import note_roles  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.curation", "tests.fixtures.public"]
 
