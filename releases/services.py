@@ -7,8 +7,9 @@ import csv
 import gzip
 import io
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from curation.quality import ERROR, find_problems
@@ -16,7 +17,7 @@ from curation.quality import ERROR, find_problems
 from . import datapackage
 from .changelog import changelog
 from .models import Release, version_key
-from .routing import freeze
+from .routing import FROZEN_MODELS, freeze
 
 PERMISSION = "releases.cut_release"
 
@@ -48,6 +49,7 @@ def release_cut(*, user, version, notes="", request=None):
     an anonymous reader gets them now, the rows per table and the changelog against the
     previous release. ``request`` gives the site's address in the files (else SSE_MAP_SITE_URL).
     """
+    hold_writes()
     previous = release_cut_checks(user=user, version=version)
     site = request if request is not None else datapackage.site_request()
     tables = datapackage.build_tables(site)
@@ -77,6 +79,22 @@ def release_cut(*, user, version, notes="", request=None):
     release.full_clean()
     release.save()
     return release
+
+
+def hold_writes():
+    """
+    Make the cut read one state of the data. It reads the curated tables in many queries (the
+    checks, the tables of the package, the frozen rows); under PostgreSQL's READ COMMITTED an
+    edit committed between two of them would make the package and the frozen rows disagree, and
+    the request may have queried already (ATOMIC_REQUESTS), too late to ask for REPEATABLE READ.
+    SHARE locks let every reader through and make a writer wait until the cut commits. SQLite
+    needs nothing: its writers are serialised and a transaction reads one snapshot.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(apps.get_model(label)._meta.db_table) for label in FROZEN_MODELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
 
 
 def _gzip(content):

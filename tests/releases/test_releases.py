@@ -11,13 +11,16 @@ import io
 import zipfile
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from frictionless import validate
 
 from core.choices import PublicationStatus, Verification
 from countries.models import Law, LawEvent, Statistic
 from orgs.models import OrganizationType, Reference
+from releases import routing
 from releases.models import Release
 from releases.services import release_cut
 from tests.api_helpers import API, errors, problem, results
@@ -240,3 +243,32 @@ def test_the_admin_cuts_for_editors_only(clean, editor, analyst, client):
     assert "/api/v1/releases/2027.1/datapackage.zip" in page
     again = client.post("/admin/releases/release/add/", {"version": "2027.1", "notes": ""})
     assert "exists already" in again.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; PostgreSQL needs the locks")
+def test_a_write_waits_while_a_release_is_cut(clean, editor, monkeypatch):
+    """During the cut another session's write to a frozen table cannot commit (it would split the snapshot)."""
+    import psycopg2  # only on PostgreSQL runs, where the driver is the backend's own
+
+    seen = {}
+
+    def freeze_with_a_writer():
+        # A second session, whose writes give up after 300 ms instead of waiting for the cut.
+        other = psycopg2.connect(**connection.get_connection_params(), options="-c lock_timeout=300ms")
+        try:
+            with other.cursor() as cursor:
+                for label in ("countries.Law", "orgs.Reference", "orgs.OrganizationType"):
+                    table = apps.get_model(label)._meta.db_table
+                    try:
+                        cursor.execute(f"UPDATE {table} SET id = id WHERE false")
+                        seen[label] = "written"
+                    except psycopg2.errors.LockNotAvailable:
+                        seen[label] = "waited"
+                    other.rollback()
+        finally:
+            other.close()
+        return routing.freeze()
+
+    monkeypatch.setattr("releases.services.freeze", freeze_with_a_writer)
+    release_cut(user=editor, version="2027.1")
+    assert seen == {"countries.Law": "waited", "orgs.Reference": "waited", "orgs.OrganizationType": "waited"}
