@@ -118,6 +118,27 @@ def require_scope(user, record):
         )
 
 
+def country_lookup(model):
+    """The ORM path from ``model`` to its country's pk; None for what belongs to no country (sources, the method)."""
+    label = model._meta.label_lower
+    if label == "countries.country":
+        return "pk"
+    if label in ROW_PARENTS:
+        return "__".join(ROW_PARENTS[label]) + "__country"
+    if any(field.name == "country" for field in model._meta.concrete_fields):
+        return "country"
+    return None
+
+
+def scoped(queryset, user):
+    """``queryset`` limited to ``user``'s countries (unchanged for an unlimited user or a country-less model)."""
+    scope = scope_of(user)
+    lookup = country_lookup(queryset.model)
+    if scope is None or lookup is None:
+        return queryset
+    return queryset.filter(**{f"{lookup}__in": scope})
+
+
 def _require(allowed, message):
     if not allowed:
         raise PermissionDenied(message)

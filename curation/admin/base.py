@@ -190,6 +190,10 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def publishable(self):
         return hasattr(self.model, "publication_status")
 
+    def get_queryset(self, request):
+        """A curator limited to some countries lists, opens and looks up only their records."""
+        return services.scoped(super().get_queryset(request), request.user)
+
     # Forms --------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
