@@ -8,10 +8,13 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from countries.choices import LawEventKind, LawStatus
 from countries.models import Law, LawEvent
 from curation.quality import ERROR, WARNING, find_problems
+from curation.services import records_of
 from orgs.models import Assessment, Claim, OrganizationType, Reference
 from tests.factories import (
     LawFactory,
@@ -32,7 +35,18 @@ def messages():
 
 
 def problems_of(record):
-    return {(p.severity, p.message) for p in find_problems() if p.model == record._meta.label and p.pk == record.pk}
+    """
+    The record's problems, found by the whole-database scan and by the scan of the record and its
+    rows alone (what approving it runs, ``curation.services.quality_gate``): both must agree.
+    """
+    key = (record._meta.label, record.pk)
+    within = {}
+    for label, pk in records_of(record):
+        within.setdefault(label, set()).add(pk)
+    everything = {(p.severity, p.message) for p in find_problems() if (p.model, p.pk) == key}
+    scoped = {(p.severity, p.message) for p in find_problems(within=within) if (p.model, p.pk) == key}
+    assert scoped == everything
+    return everything
 
 
 def complete_type(**kwargs):
@@ -181,3 +195,33 @@ def test_statistic_without_year_is_an_error_and_the_command_fails():
     assert ("countries.Statistic", "statistic has no year") in messages()
     with pytest.raises(CommandError, match=r"\d+ error"):
         call_command("check_data")
+
+
+def test_the_gate_reads_only_the_record_and_its_rows(curated):
+    """Approving costs what the change touches: unrelated types add no query and no row read."""
+    from django.db.models.signals import post_init  # the instances built are what is counted
+
+    from curation.services import quality_gate
+
+    org_type = OrganizationType.objects.get(slug="scop")
+    built = []
+
+    def note(sender, **kwargs):
+        built.append(sender)
+
+    def cost():
+        built.clear()
+        post_init.connect(note)
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                quality_gate(org_type)
+        finally:
+            post_init.disconnect(note)
+        return len(queries), len(built)
+
+    before = cost()
+    for index in range(5):
+        other, _law = complete_type(org_type__slug=f"unrelated-{index}", org_type__country=org_type.country)
+        Reference.objects.filter(assessment__org_type=other).update(provision="")  # with errors of their own
+    assert cost() == before
+    assert before[1] < 60, before
