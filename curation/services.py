@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django_fsm import can_proceed, has_transition_perm
@@ -35,6 +35,7 @@ from countries.models import Revision, RevisionKind, RevisionStatus
 from curation import notify, quality
 from curation.models import Comment, CountryScope
 from orgs.choices import SuggestionStatus
+from orgs.citations import cross_country_errors
 from orgs.models import Suggestion
 
 Status = PublicationStatus
@@ -273,45 +274,6 @@ def _duplicate_check_needed(record, stored):
         getattr(record, record._meta.get_field(n).attname) != getattr(stored, stored._meta.get_field(n).attname)
         for n in fields
     )
-
-
-def cross_country_errors(record) -> dict[str, list[str]]:
-    """
-    {field: [message]} where ``record`` ties one country's type to another country's law: a
-    legal basis or a reference citing a law of another country than its type's, a type whose
-    legal bases or references cite laws of another country than its own, a law moved to
-    another country while types of its old country cite it.
-    """
-    label = record._meta.label_lower
-    law_model = apps.get_model("countries", "Law")
-    if label == "orgs.legalbasis" and record.org_type_id and record.law_id:
-        pairs = [(record.org_type, record.law)]
-        field = "law"
-    elif label == "orgs.reference" and record.assessment_id and record.law_id:
-        pairs = [(record.assessment.org_type, record.law)]
-        field = "law"
-    elif label == "orgs.organizationtype" and record.pk and record.country_id:
-        cited = law_model._default_manager.filter(
-            models.Q(legal_bases__org_type=record) | models.Q(references__assessment__org_type=record)
-        ).exclude(country_id=record.country_id)
-        pairs = [(record, law) for law in cited.select_related("country").distinct()]
-        field = "country"
-    elif label == "countries.law" and record.pk and record.country_id:
-        type_model = apps.get_model("orgs", "OrganizationType")
-        citing = type_model._default_manager.filter(
-            models.Q(legal_bases__law=record) | models.Q(assessments__references__law=record)
-        ).exclude(country_id=record.country_id)
-        pairs = [(org_type, record) for org_type in citing.select_related("country").distinct()]
-        field = "country"
-    else:
-        return {}
-    messages = [
-        f"'{org_type}' is a type of {org_type.country}; it cannot cite '{law}', a law of {law.country}, "
-        "as legal basis or evidence."
-        for org_type, law in pairs
-        if org_type.country_id != law.country_id
-    ]
-    return {field: messages} if messages else {}
 
 
 def gate_errors(record, *, duplicate_override="", stored=None) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from core.choices import Verification
 from core.models import PublishableModel, TimeStampedModel, URIField
 
+from . import citations
 from . import classification as rule
 from .choices import (
     ClaimExpectation,
@@ -233,8 +234,9 @@ class LegalBasis(TimeStampedModel):
     natural_key.dependencies = ["orgs.organizationtype", "countries.law"]
 
     def clean(self):
-        if self.org_type_id and self.law_id and self.org_type.country_id != self.law.country_id:
-            raise ValidationError({"law": "The law must belong to the type's country."})
+        errors = citations.cross_country_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Assessment(TimeStampedModel):
@@ -363,11 +365,10 @@ class Reference(TimeStampedModel):
         return instance
 
     def clean(self):
-        # The two check constraints, said in Python too: an import validates thousands of rows
-        # without a query per row and constraint (curation.resources), with the same messages.
-        errors = {}
-        if self.assessment_id and self.law_id and self.assessment.org_type.country_id != self.law.country_id:
-            errors["law"] = "The law must belong to the type's country."
+        # The cross-country rule (orgs.citations) and the two check constraints, said in Python
+        # too: an import validates thousands of rows without a query per row and constraint
+        # (curation.resources), with the same messages.
+        errors = citations.cross_country_errors(self)
         if self.finding == ReferenceFinding.MET and self.not_stipulated_kind:
             errors["not_stipulated_kind"] = "A met reference says neither silent nor contrary; leave it empty."
         if self.finding == ReferenceFinding.NOT_STIPULATED and self.not_stipulated_kind not in NotStipulatedKind.values:
