@@ -60,3 +60,30 @@ def test_gunicorn_config_serves_the_project_and_freezes_startup_objects(monkeypa
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """The default is the fast one (docs/performance.md, sixth pass): JIT off on every connection."""
+    from django.db import connection  # beside the test that needs it: the other tests here need no database
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_postgres_jit_on_keeps_the_servers_setting():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "POSTGRES_JIT"}
+    base.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused", DJANGO_SETTINGS_MODULE="sse_map.settings")
+    for extra, expected in (({}, "-c jit=off"), ({"POSTGRES_JIT": "on"}, "")):
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env={**base, **extra}, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
