@@ -38,7 +38,7 @@ class Problem:
 
 
 def _in(queryset, within):
-    """``queryset``, or only its records listed in ``within`` ({model label: pks}; None: every record)."""
+    """``queryset``, or only its records in ``within`` ({model label: pks}, from find_problems; None: all)."""
     if within is None:
         return queryset
     return queryset.filter(pk__in=within.get(queryset.model._meta.label, ()))
@@ -292,8 +292,14 @@ CHECKS = [
 
 def find_problems(within=None) -> list[Problem]:
     """
-    Every problem in the database, errors first; with ``within`` ({model label: pks}), only the
-    problems of those records, each check reading only them (what approving a change set asks).
+    Every problem in the database, errors first; with ``within`` ((model label, pk) pairs, as
+    ``curation.services.records_of`` gives them), only the problems of those records, each check
+    reading only them (what approving a change set asks).
     """
+    if within is not None:
+        by_label = {}
+        for label, pk in within:
+            by_label.setdefault(label, set()).add(pk)
+        within = by_label
     problems = [problem for check in CHECKS for problem in check(within=within)]
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.model, p.record))

@@ -328,11 +328,8 @@ def quality_gate(record):
     after applying, inside its transaction, so a refusal leaves nothing changed.
     """
     mine = records_of(record)
-    within = {}
-    for label, pk in mine:
-        within.setdefault(label, set()).add(pk)
     # The checks read only these records: an approval costs what it touches, not the database.
-    found = quality.find_problems(within=within)
+    found = quality.find_problems(within=mine)
     problems = [p for p in found if p.severity == quality.ERROR and (p.model, p.pk) in mine]
     if problems:
         listed = "; ".join(f"{p.record}: {p.message}" for p in problems)

@@ -9,12 +9,13 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from countries.choices import LawEventKind, LawStatus
 from countries.models import Law, LawEvent
 from curation.quality import ERROR, WARNING, find_problems
-from curation.services import records_of
+from curation.services import quality_gate, records_of
 from orgs.models import Assessment, Claim, OrganizationType, Reference
 from tests.factories import (
     LawFactory,
@@ -40,11 +41,8 @@ def problems_of(record):
     rows alone (what approving it runs, ``curation.services.quality_gate``): both must agree.
     """
     key = (record._meta.label, record.pk)
-    within = {}
-    for label, pk in records_of(record):
-        within.setdefault(label, set()).add(pk)
     everything = {(p.severity, p.message) for p in find_problems() if (p.model, p.pk) == key}
-    scoped = {(p.severity, p.message) for p in find_problems(within=within) if (p.model, p.pk) == key}
+    scoped = {(p.severity, p.message) for p in find_problems(within=records_of(record)) if (p.model, p.pk) == key}
     assert scoped == everything
     return everything
 
@@ -199,10 +197,6 @@ def test_statistic_without_year_is_an_error_and_the_command_fails():
 
 def test_the_gate_reads_only_the_record_and_its_rows(curated):
     """Approving costs what the change touches: unrelated types add no query and no row read."""
-    from django.db.models.signals import post_init  # the instances built are what is counted
-
-    from curation.services import quality_gate
-
     org_type = OrganizationType.objects.get(slug="scop")
     built = []
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,8 +66,6 @@ def test_gunicorn_config_serves_the_project_and_freezes_startup_objects(monkeypa
 @pytest.mark.django_db
 def test_postgresql_connections_run_without_jit():
     """The default is the fast one (docs/performance.md, sixth pass): JIT off on every connection."""
-    from django.db import connection  # beside the test that needs it: the other tests here need no database
-
     if connection.vendor != "postgresql":
         pytest.skip("JIT is PostgreSQL's")
     with connection.cursor() as cursor:
