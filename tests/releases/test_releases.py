@@ -254,7 +254,9 @@ def test_a_write_waits_while_a_release_is_cut(clean, editor, monkeypatch):
 
     def freeze_with_a_writer():
         # A second session, whose writes give up after 300 ms instead of waiting for the cut.
-        other = psycopg2.connect(**connection.get_connection_params(), options="-c lock_timeout=300ms")
+        params = connection.get_connection_params()
+        params["options"] = f"{params.get('options', '')} -c lock_timeout=300ms".strip()
+        other = psycopg2.connect(**params)
         try:
             with other.cursor() as cursor:
                 for label in ("countries.Law", "orgs.Reference", "orgs.OrganizationType"):
