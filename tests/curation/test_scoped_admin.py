@@ -118,3 +118,17 @@ def test_autocomplete_offers_only_the_scopes_laws(two_countries):
     assert response.status_code == 200, response.content[:300]
     offered = {item["text"] for item in response.json()["results"]}
     assert offered and all("Genossenschaft" in text for text in offered), offered
+
+
+def test_the_review_queue_shows_a_limited_editor_only_their_countries_requests(two_countries, analyst):
+    german = OrganizationType.objects.get(slug="eg")
+    french = OrganizationType.objects.get(slug="draft-type")
+    services.revision_propose(record=german, user=analyst, values={"description": "New."}, reason="Ready: eG")
+    services.record_submit_for_review(record=french, user=analyst, reason="Ready: Draft type")
+    client = Client()
+    client.force_login(limited_to(two_countries["germany"], role="Editor", name="greta"))
+    page = client.get(reverse("admin-review-queue")).content.decode()
+    assert "Ready: eG" in page and "Ready: Draft type" not in page
+    client.force_login(make_user("ulla", "Editor"))  # no scope: every country
+    page = client.get(reverse("admin-review-queue")).content.decode()
+    assert "Ready: eG" in page and "Ready: Draft type" in page
