@@ -129,7 +129,9 @@ def audit_log(request):
     countries = dict(Country.objects.values_list("pk", "code"))
     for row in page:
         row["country"] = countries.get(row["country_id"], "")
-        row["url"] = admin_change_url(row["model"], row["object_id"]) if row["action"] != "deleted" else None
+        # A request to create a record names none until it is approved.
+        shown = row["action"] != "deleted" and row["object_id"]
+        row["url"] = admin_change_url(row["model"], row["object_id"]) if shown else None
     query = request.GET.copy()
     query["format"] = "csv"
     context = {

@@ -289,3 +289,12 @@ def test_live_write_matrix(path, role):
     if path.endswith("delete"):
         may = {"editor", "editor-elsewhere", "superuser"}
     assert bool(made) == (role in may), (path, role, made)
+
+
+def test_the_audit_log_lists_a_request_for_a_new_record(client, analyst, editor):
+    services.record_create(record=Source(**NEW_SOURCE), user=analyst, reason="The new gazette")
+    client.force_login(editor)
+    page = client.get("/admin/audit/").content.decode()
+    assert "The new gazette" in page and "(new)" in page
+    csv_text = client.get("/admin/audit/?format=csv").content.decode()
+    assert "countries.source" in csv_text and "The new gazette" in csv_text
