@@ -298,3 +298,19 @@ def test_the_audit_log_lists_a_request_for_a_new_record(client, analyst, editor)
     assert "The new gazette" in page and "(new)" in page
     csv_text = client.get("/admin/audit/?format=csv").content.decode()
     assert "countries.source" in csv_text and "The new gazette" in csv_text
+
+
+def test_editors_hear_of_a_new_source_and_the_author_of_the_decision(
+    settings, mailoutbox, django_capture_on_commit_callbacks, analyst, editor
+):
+    settings.SSE_MAP_NOTIFY = True
+    for user, address in ((analyst, "anna@example.org"), (editor, "eddie@example.org")):
+        user.email = address
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = services.record_create(record=Source(**NEW_SOURCE), user=analyst, reason="New gazette")
+    assert [m.to for m in mailoutbox] == [["eddie@example.org"]]
+    assert "proposes a new source 'Official Gazette 2026 (2026)'" in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revision_approve(revision=revision, user=editor)
+    assert mailoutbox[-1].to == ["anna@example.org"] and "approved" in mailoutbox[-1].body
