@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.html import escape
 from django_fsm import can_proceed, has_transition_perm
@@ -139,6 +139,26 @@ def scoped(queryset, user):
     if scope is None or lookup is None:
         return queryset
     return queryset.filter(**{f"{lookup}__in": scope})
+
+
+def scoped_requests(queryset, user):
+    """
+    Review requests (``Revision``) limited to those about ``user``'s countries' records (and about
+    sources and the method, which belong to no country): one subquery per kind of record.
+    """
+    scope = scope_of(user)
+    if scope is None:
+        return queryset
+    allowed = Q(pk__in=[])
+    for content_type in ContentType.objects.filter(pk__in=queryset.values("content_type")):
+        model = content_type.model_class()
+        lookup = country_lookup(model) if model is not None else None
+        if lookup is None:
+            allowed |= Q(content_type=content_type)
+        else:
+            pks = model._default_manager.filter(**{f"{lookup}__in": scope}).values("pk")
+            allowed |= Q(content_type=content_type, object_id__in=pks)
+    return queryset.filter(allowed)
 
 
 def _require(allowed, message):

@@ -53,13 +53,15 @@ def review_queue(request):
     if request.method == "POST":
         return _decide(request)
     revisions = list(
-        Revision.objects.filter(status=RevisionStatus.PENDING).select_related("content_type", "submitted_by")
+        services.scoped_requests(Revision.objects.filter(status=RevisionStatus.PENDING), request.user).select_related(
+            "content_type", "submitted_by"
+        )
     )
     items = []
     for revision in revisions:
         record = services.revision_subject(revision)
-        if record is None or not services.in_scope(request.user, record):
-            continue  # gone, or another country's: a curator limited to some countries sees only theirs
+        if record is None:
+            continue
         may_decide = services.can_publish(request.user, type(record))
         own = services.two_person_review() and revision.submitted_by_id == request.user.pk
         items.append(

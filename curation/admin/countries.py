@@ -101,6 +101,10 @@ class RevisionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        """A curator limited to some countries lists and opens only their countries' requests."""
+        return services.scoped_requests(super().get_queryset(request), request.user)
+
     def has_add_permission(self, request):
         return False
 
