@@ -43,7 +43,13 @@ class CiteAsField(serializers.Field):
 
     def to_representation(self, value):
         request = self.context.get("request")
-        return self.context["cite_as"](request.build_absolute_uri() if request is not None else "")
+        if request is None:
+            return self.context["cite_as"]("")
+        url = self.parent.fields.get("url") if self.parent is not None else None
+        if request.method not in ("GET", "HEAD") and url is not None:
+            # A write's answer cites the record as a GET of it does (the request's URL may be the list's).
+            return self.context["cite_as"](url.to_representation(value))
+        return self.context["cite_as"](request.build_absolute_uri())
 
 
 extend_schema_field(OpenApiTypes.STR)(CiteAsField)

@@ -44,7 +44,7 @@ class CuratedWritesMixin(WritesMixin):
         fields, m2m = _split(model, serializer.validated_data)
         record = model(**fields)
         try:
-            serializer.instance = services.record_create(
+            created = services.record_create(
                 record=record,
                 user=self.request.user,
                 reason=_reason(self.request, "Created through the API"),
@@ -53,6 +53,9 @@ class CuratedWritesMixin(WritesMixin):
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
+        # Answered as a GET of it reads it (the view's queryset adds what is counted), so the
+        # answer's ETag is the one the next GET gives.
+        serializer.instance = self.get_queryset().filter(pk=created.pk).first() or created
 
     def perform_update(self, serializer):
         instance = serializer.instance

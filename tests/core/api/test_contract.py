@@ -209,15 +209,16 @@ def test_500_is_a_problem_and_says_nothing_of_the_cause(anon, monkeypatch):
 
 
 def test_write_answers_carry_the_etag_a_get_gives_and_if_match_is_strong(db):
-    editor = token_client(user_with("add_family", "change_family", "view_family", username="editor"))
-    created = editor.post(f"{API}families/", {"slug": "test-family", "name": "Test", "order": 99}, format="json")
-    assert created.status_code == 201 and created["ETag"]
-    read = editor.get(f"{API}families/test-family/")
-    assert read["ETag"] == created["ETag"]
-    weak = editor.patch(
-        f"{API}families/test-family/", {"name": "Weak"}, format="json", HTTP_IF_MATCH="W/" + read["ETag"]
+    # A draft country: edited in place (sources and the method take every write as a request, 202).
+    editor = token_client(user_with("add_country", "change_country", "view_country", username="editor"))
+    created = editor.post(
+        f"{API}countries/", {"code": "DE", "name": "Testland", "slug": "testland", "region": "southeast_asia"}, format="json"
     )
+    assert created.status_code == 201 and created["ETag"], created.content
+    read = editor.get(f"{API}countries/DE/")
+    assert read["ETag"] == created["ETag"]
+    weak = editor.patch(f"{API}countries/DE/", {"name": "Weak"}, format="json", HTTP_IF_MATCH="W/" + read["ETag"])
     assert problem(weak, 412)
-    strong = editor.patch(f"{API}families/test-family/", {"name": "Strong"}, format="json", HTTP_IF_MATCH=read["ETag"])
+    strong = editor.patch(f"{API}countries/DE/", {"name": "Strong"}, format="json", HTTP_IF_MATCH=read["ETag"])
     assert strong.status_code == 200 and strong["ETag"] != read["ETag"]
-    assert editor.get(f"{API}families/test-family/")["ETag"] == strong["ETag"]
+    assert editor.get(f"{API}countries/DE/")["ETag"] == strong["ETag"]
