@@ -211,9 +211,8 @@ def test_500_is_a_problem_and_says_nothing_of_the_cause(anon, monkeypatch):
 def test_write_answers_carry_the_etag_a_get_gives_and_if_match_is_strong(db):
     # A draft country: edited in place (sources and the method take every write as a request, 202).
     editor = token_client(user_with("add_country", "change_country", "view_country", username="editor"))
-    created = editor.post(
-        f"{API}countries/", {"code": "DE", "name": "Testland", "slug": "testland", "region": "southeast_asia"}, format="json"
-    )
+    country = {"code": "DE", "name": "Testland", "slug": "testland", "region": "southeast_asia"}
+    created = editor.post(f"{API}countries/", country, format="json")
     assert created.status_code == 201 and created["ETag"], created.content
     read = editor.get(f"{API}countries/DE/")
     assert read["ETag"] == created["ETag"]
