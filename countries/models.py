@@ -61,6 +61,7 @@ class Source(TimeStampedModel):
         ordering = ["title", "pk"]
         permissions = [
             ("import_source", "Can import source rows from a spreadsheet"),
+            ("publish_source", "Can approve new sources and changes to sources"),
         ]
         constraints = [year_constraint("year", "source_year_in_range")]
 
@@ -315,6 +316,10 @@ class Statistic(PublishableModel):
 class RevisionKind(models.TextChoices):
     PUBLICATION = "publication", "Publication of a draft"
     CHANGE = "change", "Change to a published record"
+    # Sources and the method have no publication state: public from the moment they exist, so a
+    # new one or a removal waits for review as a request of its own (curation.services.LIVE_MODELS).
+    CREATION = "creation", "A new source or method record"
+    DELETION = "deletion", "Removal of a source or method record"
 
 
 class RevisionStatus(models.TextChoices):
@@ -336,7 +341,8 @@ class Revision(models.Model):
     """
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    # Empty only for a pending *creation* (the record does not exist yet); set when it is approved.
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     record = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=12, choices=RevisionKind.choices)
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder, help_text="Proposed field values.")

@@ -37,7 +37,8 @@ class Comment(models.Model):
     """
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    # Empty for a comment on a request to create a record (it does not exist yet).
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     record = GenericForeignKey("content_type", "object_id")
     revision = models.ForeignKey(
         "countries.Revision",

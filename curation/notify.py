@@ -40,10 +40,14 @@ def editors_of(record, *, may_decide, exclude=()):
 
 def submitted(revision, record, recipients):
     """A new change set or publication request: to the editors who may decide it."""
-    what = "asks for" if revision.kind == "publication" else "proposes a change to"
+    what = {
+        "publication": "asks for the publication of the",
+        "creation": "proposes a new",
+        "deletion": "proposes to remove the",
+    }.get(revision.kind, "proposes a change to the")
     _send(
         f"[SSE Map] Review: {record}",
-        f"{revision.submitted_by or 'Someone'} {what} the {record._meta.verbose_name} '{record}'.\n\n"
+        f"{revision.submitted_by or 'Someone'} {what} {record._meta.verbose_name} '{record}'.\n\n"
         f"Reason: {revision.reason}\n\nThe review queue: {reverse('admin-review-queue')}\n",
         recipients,
     )

@@ -507,6 +507,14 @@ class CuratedResource(resources.ModelResource):
             except services.WorkflowError as exc:
                 return {self.parent_attr: [f"{exc} Propose the change in the admin instead of by file."]}
             return {}
+        if services.is_live(type(instance)):
+            # A source is public as soon as it exists: a user's new or changed row is a request for review.
+            if user is not None:
+                if getattr(instance, "_stored_copy", None) is None:
+                    instance._hold_new = True
+                elif self._changed_values(instance):
+                    instance._hold_for_review = True
+            return {}
         if not hasattr(instance, "publication_status"):
             return {}
         before, wanted = instance._status_before_import, instance._status_in_file
@@ -571,6 +579,18 @@ class CuratedResource(resources.ModelResource):
         return changed
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        if getattr(instance, "_hold_new", False):
+            file_name = kwargs.get("file_name") or "a file"
+            try:
+                services.record_create(
+                    record=instance,
+                    user=kwargs.get("user"),
+                    reason=f"Imported from {file_name}",
+                    duplicate_override=_override_of(row),
+                )
+            except (services.WorkflowError, PermissionDenied) as exc:
+                raise ValidationError({"__all__": [str(exc)]}) from exc
+            return
         if getattr(instance, "_hold_for_review", False):
             # A published record: the row's changes become a change for review; the record is untouched.
             file_name = kwargs.get("file_name") or "a file"
@@ -588,7 +608,7 @@ class CuratedResource(resources.ModelResource):
         super().save_instance(instance, is_create, row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):
-        if getattr(instance, "_hold_for_review", False):
+        if getattr(instance, "_hold_for_review", False) or getattr(instance, "_hold_new", False):
             return
         super().save_m2m(instance, row, **kwargs)
 

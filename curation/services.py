@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.html import escape
 from django_fsm import can_proceed, has_transition_perm
@@ -138,6 +139,26 @@ def scoped(queryset, user):
     if scope is None or lookup is None:
         return queryset
     return queryset.filter(**{f"{lookup}__in": scope})
+
+
+def scoped_requests(queryset, user):
+    """
+    Review requests (``Revision``) limited to those about ``user``'s countries' records (and about
+    sources and the method, which belong to no country): one subquery per kind of record.
+    """
+    scope = scope_of(user)
+    if scope is None:
+        return queryset
+    allowed = Q(pk__in=[])
+    for content_type in ContentType.objects.filter(pk__in=queryset.values("content_type")):
+        model = content_type.model_class()
+        lookup = country_lookup(model) if model is not None else None
+        if lookup is None:
+            allowed |= Q(content_type=content_type)
+        else:
+            pks = model._default_manager.filter(**{f"{lookup}__in": scope}).values("pk")
+            allowed |= Q(content_type=content_type, object_id__in=pks)
+    return queryset.filter(allowed)
 
 
 def _require(allowed, message):
@@ -430,6 +451,28 @@ def is_publishable(model) -> bool:
     return any(f.name == "publication_status" for f in model._meta.concrete_fields)
 
 
+# Sources and the method (features, sub-conditions, families) have no publication state: the
+# public reads them from the moment they exist. So a user never writes them in place: a new one,
+# a change and a removal are each a request for review that another editor approves
+# (``publish_<model>``); only the server (no user: the dataset loader, the method fixture) writes
+# them directly.
+LIVE_MODELS = frozenset({"countries.source", "orgs.feature", "orgs.subcondition", "orgs.family"})
+
+
+def is_live(model) -> bool:
+    """A source or method record: public as soon as it exists, so every user's change is reviewed."""
+    return model._meta.label_lower in LIVE_MODELS
+
+
+def is_public(record) -> bool:
+    """Whether the stored ``record`` is what the public reads: published, or a source or method record."""
+    if record.pk is None:
+        return False
+    if is_live(type(record)):
+        return type(record)._default_manager.filter(pk=record.pk).exists()
+    return is_publishable(type(record)) and stored_status(record) == Status.PUBLISHED
+
+
 def stored_status(record):
     if record.pk is None:
         return None
@@ -478,8 +521,47 @@ def record_create(*, record, user, reason="Created", m2m=None, duplicate_overrid
         raise WorkflowError(
             "A new record starts as a draft; it is published through review, never by setting its status."
         )
+    if is_live(model) and user is not None:
+        return _propose_creation(record, user, reason, m2m, duplicate_override=duplicate_override)
     _save_in_place(record, user, reason, m2m, duplicate_override=duplicate_override, stored=None)
     return record
+
+
+def _propose_creation(record, user, reason, m2m, *, duplicate_override=""):
+    """A new source or method record, held as a request until another editor approves it."""
+    if not str(reason or "").strip():
+        raise ValidationError("Give a reason for the new record.")
+    fields = editable_fields(type(record))
+    with transaction.atomic():
+        record.full_clean(exclude=list(m2m or ()))
+        check_gates(record, duplicate_override=duplicate_override)
+        changes = {name: _serialize(record, field) for name, field in fields.items() if not field.many_to_many}
+        for name, values in (m2m or {}).items():
+            changes[name] = sorted(getattr(v, "pk", v) for v in values)
+        override = override_used(record, None, duplicate_override)
+        content_type = ContentType.objects.get_for_model(record)
+        for name, field in fields.items():
+            if field.unique and not field.many_to_many and changes.get(name) not in (None, ""):
+                waiting = Revision.objects.filter(
+                    content_type=content_type, kind=RevisionKind.CREATION, status=RevisionStatus.PENDING
+                ).filter(**{f"changes__{name}": changes[name]})
+                if waiting.exists():
+                    raise WorkflowError(
+                        f"A new {record._meta.verbose_name} with the {field.verbose_name} {changes[name]!r} "
+                        "is already waiting for review; it must be decided first."
+                    )
+        revision = Revision.objects.create(
+            content_type=content_type,
+            object_id=None,
+            kind=RevisionKind.CREATION,
+            changes=changes,
+            old_values={},
+            reason=reason,
+            duplicate_override=" ".join(str(duplicate_override or "").split()) if override else "",
+            submitted_by=user,
+        )
+        _notify_submitted(revision, record)
+        return revision
 
 
 def _save_in_place(record, user, reason, m2m, *, duplicate_override="", stored=None):
@@ -513,7 +595,9 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=(), dupli
     if not reason or not str(reason).strip():
         raise ValidationError("Give a reason for the change.")
     status = stored.publication_status if stored is not None and is_publishable(model) else None
-    if status == Status.PUBLISHED and user is not None:
+    if stored is not None and is_live(model) and user is not None and values is None:
+        values = _edited_values(record, stored, m2m)
+    if (status == Status.PUBLISHED or (stored is not None and is_live(model))) and user is not None:
         return revision_propose(
             record=stored,
             user=user,
@@ -528,11 +612,27 @@ def record_update(*, record, user, reason, m2m=None, values=None, rows=(), dupli
     return None
 
 
+def _edited_values(record, stored, m2m):
+    """Field -> value of ``record`` (an edited copy of ``stored``) where it differs from ``stored``."""
+    values = {
+        name: getattr(record, field.attname)
+        for name, field in editable_fields(type(record)).items()
+        if not field.many_to_many and getattr(record, field.attname) != getattr(stored, field.attname)
+    }
+    values.update(m2m or {})
+    return values
+
+
 def record_delete(*, record, user, reason="Deleted"):
-    """Delete a draft (or a row of a draft); published records are archived, never deleted."""
+    """
+    Delete a draft (or a row of a draft); published records are archived, never deleted. A user's
+    removal of a source or method record is a request for review (returned), applied on approval.
+    """
     model = type(record)
     _require(_perm(user, model, "delete"), f"You may not delete {model._meta.verbose_name_plural}.")
     require_scope(user, record)
+    if is_live(model) and user is not None:
+        return _propose_deletion(record, user, reason)
     if user is not None:
         if is_publishable(model):
             status = stored_status(record)
@@ -545,6 +645,24 @@ def record_delete(*, record, user, reason="Deleted"):
     with transaction.atomic():
         _stamp(record, user, reason)
         record.delete()
+
+
+def _propose_deletion(record, user, reason):
+    with transaction.atomic():
+        record = _locked(record)
+        if pending_revision(record) is not None:
+            raise WorkflowError("A change to this record is already waiting for review; it must be decided first.")
+        fields = editable_fields(type(record))
+        revision = Revision.objects.create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            kind=RevisionKind.DELETION,
+            old_values={name: _serialize(record, field) for name, field in fields.items()},
+            reason=reason,
+            submitted_by=user,
+        )
+        _notify_submitted(revision, record)
+        return revision
 
 
 def check_row_editable(*, row, user):
@@ -656,7 +774,7 @@ def revision_propose(*, record, user, values, reason, rows=(), duplicate_overrid
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         record = _locked(record)
-        if record.publication_status != Status.PUBLISHED:
+        if not is_public(record):
             raise WorkflowError("Only published records take proposed changes; edit drafts directly.")
         if pending_revision(record) is not None:
             raise WorkflowError("A change to this record is already waiting for review; it must be decided first.")
@@ -726,21 +844,48 @@ def _shown(field, value):
     return value
 
 
+def revision_model(revision):
+    """The model a request is about (known even while a new record does not exist yet)."""
+    return revision.content_type.model_class()
+
+
+def revision_subject(revision):
+    """
+    The record a request is about: the stored record, or for a pending request to create one,
+    the proposed record (unsaved, for its name and checks). None once the record is gone.
+    """
+    if revision.kind == RevisionKind.CREATION and revision.object_id is None:
+        model = revision_model(revision)
+        fields = editable_fields(model)
+        record = model()
+        _set_values(record, {n: v for n, v in revision.changes.items() if n in fields and not fields[n].many_to_many})
+        return record
+    return revision.record
+
+
 def revision_diff(revision):
     """
     [(what, old, new, old marked, new marked)] for a change set: the record's fields, then each
     row (created, changed, deleted). The old value is the one stored when the change was
-    proposed, so the diff reads the same after the decision.
+    proposed, so the diff reads the same after the decision. A new record shows its values
+    (nothing before), a removal the values it had (nothing after).
     """
-    record = revision.record
-    fields = editable_fields(type(record))
+    fields = editable_fields(revision_model(revision))
     rows = []
+    if revision.kind == RevisionKind.DELETION:
+        for name, value in (revision.old_values or {}).items():
+            field = fields.get(name)
+            old = _shown(field, value) if field is not None else ""
+            if old != "":
+                rows.append((field.verbose_name, old, "", *marked_diff(old, "")))
+        return rows
+    record = revision_subject(revision)
     for name, proposed in revision.changes.items():
         field = fields.get(name)
         if field is None:
             continue
-        if name in (revision.old_values or {}):
-            current = revision.old_values[name]
+        if name in (revision.old_values or {}) or revision.kind == RevisionKind.CREATION:
+            current = (revision.old_values or {}).get(name)
         else:
             current = _serialize(record, field)
         old, new = _shown(field, current), _shown(field, proposed)
@@ -776,13 +921,13 @@ def _apply(record, changes):
     return m2m
 
 
-def _decide(revision, user, status, note):
+def _decide(revision, user, status, note, *, record=None):
     revision.status = status
     revision.decided_by = user
     revision.decided_at = timezone.now()
     revision.decision_note = note
     revision.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    notify.decided(revision, revision.record)  # sent once the decision commits
+    notify.decided(revision, record or revision_subject(revision))  # sent once the decision commits
 
 
 def _notify_submitted(revision, record):
@@ -835,11 +980,17 @@ def _approve_one(*, revision, user, note="") -> Revision:
     An editor approves a pending change set: its values and rows are written to the record
     (history: the author as the user, the reviewer and reason in the change reason).
     """
-    record = revision.record
-    _require(can_publish(user, type(record)), "Only an editor may approve.")
+    record = revision_subject(revision)
+    if record is None:
+        raise WorkflowError("The record of this request no longer exists.")
+    _require(can_publish(user, revision_model(revision)), "Only an editor may approve.")
     require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_publish(record=record, user=user, note=note)
+    if revision.kind == RevisionKind.CREATION:
+        return _approve_creation(revision=revision, user=user, note=note)
+    if revision.kind == RevisionKind.DELETION:
+        return _approve_deletion(revision=revision, user=user, note=note)
     with transaction.atomic():
         revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.status != RevisionStatus.PENDING:
@@ -860,6 +1011,56 @@ def _approve_one(*, revision, user, note="") -> Revision:
             getattr(record, name).set(pks)
         quality_gate(record)  # raises inside the transaction: nothing of the change set is applied
         _decide(revision, user, RevisionStatus.APPROVED, note)
+    return revision
+
+
+def _pending_for_decision(revision, user, verb):
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != RevisionStatus.PENDING:
+        raise WorkflowError("This request has already been decided.")
+    _check_two_person(revision, user, verb)
+    return revision
+
+
+def _approve_creation(*, revision, user, note):
+    """A new source or method record, created as proposed (history: the author, the reviewer, the reason)."""
+    with transaction.atomic():
+        revision = _pending_for_decision(revision, user, "approve")
+        record = revision_subject(revision)
+        fields = editable_fields(type(record))
+        m2m = {n: v for n, v in revision.changes.items() if n in fields and fields[n].many_to_many}
+        record.full_clean(exclude=list(m2m))  # e.g. its key taken by another record since it was proposed
+        check_gates(record, duplicate_override=revision.duplicate_override)
+        reason = f"Approved new record #{revision.pk} by {user}: {revision.reason}"
+        record._change_reason = short_reason(with_override(reason, revision.duplicate_override))
+        record._history_user = revision.submitted_by or user
+        record.save()
+        for name, pks in m2m.items():
+            getattr(record, name).set(pks)
+        revision.object_id = record.pk
+        revision.save(update_fields=["object_id"])
+        # The request's comments are the new record's now.
+        Comment.objects.filter(revision=revision).update(object_id=record.pk)
+        _decide(revision, user, RevisionStatus.APPROVED, note, record=record)
+    return revision
+
+
+def _approve_deletion(*, revision, user, note):
+    """A source or method record removed, unless something still cites it."""
+    with transaction.atomic():
+        revision = _pending_for_decision(revision, user, "approve")
+        record = _locked(revision.record)
+        name = f"{record._meta.verbose_name} '{record}'"
+        record._change_reason = short_reason(f"Removal #{revision.pk} approved by {user}: {revision.reason}")
+        record._history_user = revision.submitted_by or user
+        try:
+            record.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            found = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+            users = sorted({f"{obj._meta.verbose_name} '{obj}'" for obj in found})
+            shown = "; ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+            raise WorkflowError(f"The {name} cannot be removed: it is still used by {shown}.") from exc
+        _decide(revision, user, RevisionStatus.APPROVED, note, record=record)
     return revision
 
 
@@ -938,9 +1139,10 @@ def revision_reject(*, revision, user, note) -> Revision:
 
 
 def _reject_one(*, revision, user, note) -> Revision:
-    record = revision.record
-    _require(can_publish(user, type(record)), "Only an editor may reject.")
-    require_scope(user, record)
+    record = revision_subject(revision)
+    _require(can_publish(user, revision_model(revision)), "Only an editor may reject.")
+    if record is not None:
+        require_scope(user, record)
     if revision.kind == RevisionKind.PUBLICATION:
         return record_send_back(record=record, user=user, note=note)
     if not note.strip():
@@ -1012,7 +1214,7 @@ def bulk_update(*, records, user, field, value, reason):
 def comment_add(*, user, body, record=None, revision=None) -> Comment:
     """A curator's comment on ``record`` or on a change set (``revision``, whose record it is also on)."""
     if revision is not None:
-        record = revision.record
+        record = revision_subject(revision)
     if record is None:
         raise ValidationError("Say what the comment is about: a record or a change set.")
     _require(
@@ -1033,7 +1235,9 @@ def comment_add(*, user, body, record=None, revision=None) -> Comment:
 
 
 def comments_on(record):
-    """The comments on ``record`` and on its change sets, oldest first."""
+    """The comments on ``record`` and on its change sets, oldest first (a record not created yet has none)."""
+    if record.pk is None:
+        return Comment.objects.none()
     return Comment.objects.filter(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk
     ).select_related("author", "revision")

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from core.choices import PublicationStatus, Verification
-from countries.models import Country, Law, LawEvent, Revision, RevisionStatus, Statistic
+from countries.models import Country, Law, LawEvent, Revision, RevisionKind, RevisionStatus, Statistic
 from orgs import claims as claims_rule
 from orgs.choices import Finding, SuggestionStatus
 from orgs.models import Assessment, Claim, Family, Feature, OrganizationType, Reference, Suggestion
@@ -40,7 +40,7 @@ def admin_change_url(model_label: str, pk) -> str | None:
 
 
 def _url_of(obj):
-    return admin_change_url(obj._meta.label, obj.pk) if obj is not None else None
+    return admin_change_url(obj._meta.label, obj.pk) if obj is not None and obj.pk is not None else None
 
 
 # Review queue -------------------------------------------------------------------
@@ -53,11 +53,13 @@ def review_queue(request):
     if request.method == "POST":
         return _decide(request)
     revisions = list(
-        Revision.objects.filter(status=RevisionStatus.PENDING).select_related("content_type", "submitted_by")
+        services.scoped_requests(Revision.objects.filter(status=RevisionStatus.PENDING), request.user).select_related(
+            "content_type", "submitted_by"
+        )
     )
     items = []
     for revision in revisions:
-        record = revision.record
+        record = services.revision_subject(revision)
         if record is None:
             continue
         may_decide = services.can_publish(request.user, type(record))
@@ -68,10 +70,12 @@ def review_queue(request):
                 "record": record,
                 "record_url": _url_of(record),
                 "model": record._meta.verbose_name,
-                "diff": services.revision_diff(revision) if revision.changes or revision.rows else [],
+                "diff": services.revision_diff(revision)
+                if revision.changes or revision.rows or revision.kind == RevisionKind.DELETION
+                else [],
                 "may_decide": may_decide and not own,
                 "own": own,
-                "comments": list(services.comments_on(record)),
+                "comments": list(services.comments_on(record) if record.pk else revision.comments.all()),
                 "batch_size": sum(1 for r in revisions if r.batch is not None and r.batch == revision.batch),
             }
         )
@@ -95,13 +99,13 @@ def _decide(request):
     try:
         if action == "comment":
             services.comment_add(user=request.user, body=request.POST.get("comment", ""), revision=revision)
-            messages.success(request, f"Comment added on {revision.record}.")
+            messages.success(request, f"Comment added on {services.revision_subject(revision)}.")
         elif action == "approve":
             services.revision_approve(revision=revision, user=request.user, note=note)
-            messages.success(request, f"Approved: {revision.record}.")
+            messages.success(request, f"Approved: {services.revision_subject(revision)}.")
         elif action == "reject":
             services.revision_reject(revision=revision, user=request.user, note=note)
-            messages.success(request, f"Rejected: {revision.record}.")
+            messages.success(request, f"Rejected: {services.revision_subject(revision)}.")
         else:
             messages.error(request, "Choose approve or reject.")
     except (services.WorkflowError, ValidationError, PermissionDenied) as exc:
@@ -127,7 +131,9 @@ def audit_log(request):
     countries = dict(Country.objects.values_list("pk", "code"))
     for row in page:
         row["country"] = countries.get(row["country_id"], "")
-        row["url"] = admin_change_url(row["model"], row["object_id"]) if row["action"] != "deleted" else None
+        # A request to create a record names none until it is approved.
+        shown = row["action"] != "deleted" and row["object_id"]
+        row["url"] = admin_change_url(row["model"], row["object_id"]) if shown else None
     query = request.GET.copy()
     query["format"] = "csv"
     context = {
@@ -151,8 +157,9 @@ def my_submissions(request):
     if status in RevisionStatus.values:
         revisions = revisions.filter(status=status)
     items = [
-        {"revision": revision, "record": revision.record, "record_url": _url_of(revision.record)}
+        {"revision": revision, "record": record, "record_url": _url_of(record)}
         for revision in revisions[:500]
+        for record in [services.revision_subject(revision)]
     ]
     context = {
         **admin.site.each_context(request),

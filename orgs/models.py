@@ -54,6 +54,7 @@ class Feature(TimeStampedModel):
 
     class Meta:
         ordering = ["order", "code"]
+        permissions = [("publish_feature", "Can approve new feature records and changes to them")]
 
     def __str__(self):
         return self.name
@@ -81,6 +82,7 @@ class SubCondition(TimeStampedModel):
 
     class Meta:
         ordering = ["feature__order", "order", "code"]
+        permissions = [("publish_subcondition", "Can approve new sub-condition records and changes to them")]
 
     def __str__(self):
         return f"{self.short_code} {self.name}"
@@ -106,6 +108,7 @@ class Family(TimeStampedModel):
     class Meta:
         ordering = ["order", "name"]
         verbose_name_plural = "families"
+        permissions = [("publish_family", "Can approve new family records and changes to them")]
 
     def __str__(self):
         return self.name

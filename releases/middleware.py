@@ -8,6 +8,7 @@ from django.core.exceptions import TooManyFieldsSent
 from django.urls import reverse
 
 from core.api.exceptions import problem_response
+from core.api.serializers import READ_RELEASE
 from core.api.viewsets import READ_AS_PUBLIC
 
 from .models import VERSION, Release
@@ -48,6 +49,7 @@ class ReleaseMiddleware:
                 errors={"release": [f"No release {version!r}."]},
             )  # fmt: skip
         setattr(request, READ_AS_PUBLIC, True)
+        setattr(request, READ_RELEASE, release.version)  # the answer's record URLs carry the release
         with reading(release) as alias:
             response = self.get_response(request)
         if response.streaming:

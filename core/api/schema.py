@@ -111,6 +111,10 @@ FORMAT_SCHEMAS = {
 }
 
 
+# The collections whose every write is held for review (curation.api.viewsets.LiveWritesMixin).
+LIVE_COLLECTIONS = [["sources"], ["families"], ["features"], ["sub-conditions"]]
+
+
 def document_errors(result, generator, request, public):
     """
     Postprocessing hook: every operation documents its JSON error answers, and
@@ -139,6 +143,14 @@ def document_errors(result, generator, request, public):
             if method.upper() in ("PUT", "PATCH") and "202" not in responses:
                 responses["202"] = {
                     "description": "Held for review: the published record changes once an editor approves.",
+                    "content": {"application/json": {"schema": HELD_SCHEMA}},
+                }
+            if method.upper() in ("POST", "DELETE") and path.split("/")[3:4] in LIVE_COLLECTIONS:
+                responses.pop("201", None)  # never created or removed at once: always held (202)
+                responses.pop("204", None)
+                responses["202"] = {
+                    "description": "Held for review: sources and the method are public as soon as they exist, so "
+                    "a new one or a removal applies once another editor approves.",
                     "content": {"application/json": {"schema": HELD_SCHEMA}},
                 }
     return result

@@ -91,15 +91,16 @@ class ObjectURLField(serializers.HyperlinkedIdentityField):
         path = object_path(view_name, self.lookup_url_kwarg, value)
         if request is None:
             return path
+        suffix = release_query(request)
         if not _PLAIN_PATH.fullmatch(path):
-            return request.build_absolute_uri(path)
+            return request.build_absolute_uri(path) + suffix
         # What build_absolute_uri() gives for a path it leaves as it is.
         url = request.build_absolute_uri("/")[:-1] + path
         template = _URL_TEMPLATES.get(_template_key(view_name, self.lookup_url_kwarg))
         if template is not None and _PLAIN_KEY.fullmatch(value):
             base = url[: len(url) - len(path)]
-            self._absolute_template = (request, base + template[0], template[1])
-        return url
+            self._absolute_template = (request, base + template[0], template[1] + suffix)
+        return url + suffix
 
 
 # Fields whose representation of a row depends only on the attribute their source names.
@@ -183,17 +184,32 @@ LINK_SCHEMA = {
 }
 
 
+# Set on a request read from a release (``releases.middleware``): the release's version, which
+# every record URL in the answer then carries (``?release=``), so a link leads to the frozen record.
+READ_RELEASE = "_sse_map_release"
+
+
+def release_query(request):
+    """``?release=<version>`` when ``request`` reads a release, else ``""``."""
+    version = getattr(getattr(request, "_request", request), READ_RELEASE, None)
+    return f"?release={version}" if version else ""
+
+
 def absolute_url(request, path):
-    """``request.build_absolute_uri(path)`` for a plain path, the scheme and host worked out once per request."""
+    """
+    ``request.build_absolute_uri(path)`` for a plain path, the scheme and host worked out once per
+    request; a record's path read from a release carries the release.
+    """
     if request is None:
         return path
+    suffix = release_query(request) if path.startswith("/api/") and "?" not in path else ""
     if not _PLAIN_PATH.fullmatch(path):
-        return request.build_absolute_uri(path)
+        return request.build_absolute_uri(path) + suffix
     base = getattr(request, "_sse_map_base_url", None)
     if base is None:
         base = request.build_absolute_uri("/")[:-1]
         request._sse_map_base_url = base
-    return base + path
+    return base + path + suffix
 
 
 def link(request, view_name, kwarg, key):

@@ -34,6 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.choices import PublicationStatus
 from core.concurrency import VersionCheckedForm
 from core.safe_cells import SafeCSV, SafeXLSX
+from countries.models import Revision
 from curation import formats, services
 
 WORKFLOW_HELP = (
@@ -289,7 +290,18 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         reason = form.cleaned_data.get("change_reason") or ("" if change else "Created in the admin")
         override = form.override_reason() if hasattr(form, "override_reason") else ""
         if not change:
-            services.record_create(record=obj, user=request.user, reason=reason, m2m={}, duplicate_override=override)
+            m2m = {}
+            if services.is_live(type(obj)):  # saved with the record once approved (save_related skips it)
+                m2m = {f.name: form.cleaned_data[f.name] for f in obj._meta.many_to_many if f.name in form.cleaned_data}
+            created = services.record_create(
+                record=obj, user=request.user, reason=reason, m2m=m2m, duplicate_override=override
+            )
+            if isinstance(created, Revision):  # a source or method record: a request for review
+                request._held_for_review = True
+                request._held_new = created
+            return
+        if services.is_live(type(obj)):
+            self._propose(request, type(obj)._default_manager.get(pk=obj.pk), form, reason)
             return
         if self.publishable and services.is_publishable(type(obj)):
             stored = type(obj)._default_manager.get(pk=obj.pk)
@@ -307,9 +319,9 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting a published record proposes it (fields and rows as they were) as a change set for review."""
-        if request.method == "POST" and self.publishable:
+        if request.method == "POST":
             stored = self.get_object(request, object_id)
-            if stored is not None and stored.publication_status == PublicationStatus.PUBLISHED:
+            if stored is not None and services.is_public(stored):
                 reason = request.POST.get("change_reason", "").strip() or f"Revert to version {version_id}"
                 try:
                     services.changeset_revert(record=stored, user=request.user, history_id=version_id, reason=reason)
@@ -341,6 +353,8 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         }
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_held_new", None) is not None:
+            return  # the new record's values (its many-to-many ones too) wait in the request
         held = getattr(request, "_held", None)
         if held is None:
             super().save_related(request, form, formsets, change)
@@ -392,11 +406,48 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
+        held = services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
+        if isinstance(held, Revision):  # a source or method record: its removal waits for review
+            request._held_for_review = True
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             services.record_delete(record=obj, user=request.user, reason="Deleted in the admin")
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "_held_new", None) is None:  # nothing was added yet
+            return super().log_addition(request, obj, message)
+        return None
+
+    def log_deletions(self, request, queryset):
+        if not getattr(request, "_held_for_review", False):  # nothing was deleted yet
+            return super().log_deletions(request, queryset)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_held_new", None) is not None:
+            # Not "added successfully": the record exists once another editor approves it.
+            self.message_user(
+                request,
+                f"The new {obj._meta.verbose_name} '{obj}' is public as soon as it exists, so it was not added yet: "
+                "it waits in the review queue for another editor's approval.",
+                messages.WARNING,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if getattr(request, "_held_for_review", False):
+            self.message_user(
+                request,
+                f"'{obj_display}' is public, so it was not removed yet: the removal waits in the review queue "
+                "for another editor's approval.",
+                messages.WARNING,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj_id]))
+        return super().response_delete(request, obj_display, obj_id)
 
     def response_change(self, request, obj):
         if getattr(request, "_held_for_review", False):
@@ -413,6 +464,8 @@ class CuratedAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        if services.is_live(self.model):
+            actions.pop("delete_selected", None)  # each removal is a request for review, from the record's page
         if not self.publishable:
             for name in ("submit_for_review", "publish", "archive"):
                 actions.pop(name, None)

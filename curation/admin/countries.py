@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from countries.models import Country, Law, LawEvent, Revision, Source, Statistic
+from countries.models import Country, Law, LawEvent, Revision, RevisionKind, Source, Statistic
 from curation import services
 from curation.resources import CountryResource, LawEventResource, LawResource, SourceResource, StatisticResource
 
@@ -101,6 +101,10 @@ class RevisionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        """A curator limited to some countries lists and opens only their countries' requests."""
+        return services.scoped_requests(super().get_queryset(request), request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -112,9 +116,11 @@ class RevisionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Record")
     def record_link(self, obj):
-        record = obj.record
+        record = services.revision_subject(obj)
         if record is None:
             return "(deleted)"
+        if record.pk is None:
+            return f"New {record._meta.verbose_name}: {record}"
         opts = record._meta
         return format_html(
             '<a href="{}">{}</a>', f"/admin/{opts.app_label}/{opts.model_name}/{record.pk}/change/", record
@@ -122,7 +128,9 @@ class RevisionAdmin(admin.ModelAdmin):
 
     @admin.display(description="The change set (old → proposed; changed words marked)")
     def proposed_changes(self, obj):
-        if obj.record is None or not (obj.changes or obj.rows):
+        if services.revision_subject(obj) is None and obj.kind != RevisionKind.DELETION:
+            return "—"
+        if not (obj.changes or obj.rows or obj.old_values):
             return "—"
         return format_html(
             "<table>{}</table>",

@@ -3,9 +3,7 @@
 import nested_admin
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.concurrency import VersionCheckedForm
 from curation import services
 from curation.resources import (
     AssessmentResource,
@@ -31,22 +29,44 @@ from .base import CuratedAdmin, LockedWhenParentPublishedAdmin, LockedWhenParent
 
 
 class SubConditionInline(admin.TabularInline):
+    """A feature's sub-conditions, to read: each is changed on its own page (its own request for review)."""
+
     model = SubCondition
     extra = 0
     fields = ["short_code", "code", "name", "order"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MethodAdmin(CuratedAdmin):
+    """
+    The method's records (features, sub-conditions, families) through the one write path: public as
+    soon as they exist, so a new one, a change and a removal each wait for another editor's approval.
+    The method is loaded from ``fixtures/method.yaml``, not imported from spreadsheets here.
+    """
+
+    def has_import_permission(self, request):
+        return False
 
 
 @admin.register(Feature)
-class FeatureAdmin(SimpleHistoryAdmin):
-    form = VersionCheckedForm  # refuses to save over a newer version (core.concurrency)
+class FeatureAdmin(MethodAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     inlines = [SubConditionInline]
 
 
 @admin.register(SubCondition)
-class SubConditionAdmin(SimpleHistoryAdmin):
-    form = VersionCheckedForm  # refuses to save over a newer version (core.concurrency)
+class SubConditionAdmin(MethodAdmin):
     list_display = ["short_code", "name", "code", "feature", "order"]
     list_filter = ["feature"]
     search_fields = ["code", "short_code", "name"]
@@ -54,8 +74,7 @@ class SubConditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Family)
-class FamilyAdmin(SimpleHistoryAdmin):
-    form = VersionCheckedForm  # refuses to save over a newer version (core.concurrency)
+class FamilyAdmin(MethodAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

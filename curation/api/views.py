@@ -2,13 +2,13 @@
 The API endpoints of the curated records, as the router serves them: the
 domain apps' read viewsets with their writes. Publishable records (countries,
 laws, statistics, organization types) follow the review workflow; the method
-and the sources are written directly.
+and the sources, public as soon as they exist, take every write as a request for review.
 """
 
 from countries.api import views as countries
 from orgs.api import views as orgs
 
-from .viewsets import CuratedWritesMixin, PublishableWritesMixin
+from .viewsets import LiveWritesMixin, PublishableWritesMixin
 
 
 class CountryViewSet(PublishableWritesMixin, countries.CountryViewSet):
@@ -23,7 +23,7 @@ class StatisticViewSet(PublishableWritesMixin, countries.StatisticViewSet):
     __doc__ = countries.StatisticViewSet.__doc__
 
 
-class SourceViewSet(CuratedWritesMixin, countries.SourceViewSet):
+class SourceViewSet(LiveWritesMixin, countries.SourceViewSet):
     __doc__ = countries.SourceViewSet.__doc__
 
 
@@ -31,13 +31,13 @@ class OrganizationTypeViewSet(PublishableWritesMixin, orgs.OrganizationTypeViewS
     __doc__ = orgs.OrganizationTypeViewSet.__doc__
 
 
-class FamilyViewSet(CuratedWritesMixin, orgs.FamilyViewSet):
+class FamilyViewSet(LiveWritesMixin, orgs.FamilyViewSet):
     __doc__ = orgs.FamilyViewSet.__doc__
 
 
-class FeatureViewSet(CuratedWritesMixin, orgs.FeatureViewSet):
+class FeatureViewSet(LiveWritesMixin, orgs.FeatureViewSet):
     __doc__ = orgs.FeatureViewSet.__doc__
 
 
-class SubConditionViewSet(CuratedWritesMixin, orgs.SubConditionViewSet):
+class SubConditionViewSet(LiveWritesMixin, orgs.SubConditionViewSet):
     __doc__ = orgs.SubConditionViewSet.__doc__

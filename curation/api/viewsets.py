@@ -9,7 +9,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.viewsets import WritesMixin
+from countries.models import Revision
 from curation import services
+
+HELD = {
+    "create": "Held for review: the new record exists once another editor approves it.",
+    "update": "Held for review: the record changes once another editor approves.",
+    "destroy": "Held for review: the record is removed once another editor approves.",
+}
 
 
 def _reason(request, default):
@@ -99,3 +106,61 @@ class PublishableWritesMixin(CuratedWritesMixin):
             raise PermissionDenied(str(exc)) from exc
         detail = "Held for review: the published record changes once an editor approves."
         return Response({"detail": detail, "revision": revision.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class LiveWritesMixin(CuratedWritesMixin):
+    """
+    Writes to sources and the method (features, sub-conditions, families), which the public reads
+    as soon as they exist: a new record, a change and a removal are each held for review (202 with
+    the request's id, ``X-Change-Reason`` as its reason) until another editor approves it.
+    """
+
+    def _held(self, action):
+        return Response({"detail": HELD[action], "revision": self._revision.pk}, status=status.HTTP_202_ACCEPTED)
+
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        fields, m2m = _split(model, serializer.validated_data)
+        try:
+            self._revision = services.record_create(
+                record=model(**fields),
+                user=self.request.user,
+                reason=_reason(self.request, "Proposed through the API"),
+                m2m=m2m,
+                duplicate_override=_override(self.request),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        assert isinstance(self._revision, Revision)  # noqa: S101 - a user's new live record is always held
+        return self._held("create")
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        try:
+            self._revision = services.record_update(
+                record=instance,
+                user=request.user,
+                values=serializer.validated_data,
+                reason=_reason(request, "Edited through the API"),
+                duplicate_override=_override(request),
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return self._held("update")
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        try:
+            self._revision = services.record_delete(
+                record=instance, user=request.user, reason=_reason(request, "Removal proposed through the API")
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return self._held("destroy")

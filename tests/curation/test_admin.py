@@ -66,12 +66,18 @@ def test_groups_exist_with_least_permissions(db):
     assert {"add_law", "change_law", "import_law", "view_law", "add_revision"} <= analyst
     assert not {c for c in analyst if c.startswith("publish_")}
     assert "delete_law" not in analyst and "delete_country" not in analyst
-    assert "change_feature" not in analyst and "change_feature" not in editor
+    # The method and sources: both roles propose (their writes are requests), only editors decide.
+    assert {"add_feature", "change_feature", "change_subcondition", "change_family", "change_source"} <= analyst
+    assert "delete_feature" not in analyst and "delete_source" not in analyst
     assert {
         "publish_law",
         "publish_country",
         "publish_organizationtype",
         "publish_statistic",
+        "publish_source",
+        "publish_feature",
+        "publish_subcondition",
+        "publish_family",
         "delete_law",
     } <= editor
     assert analyst < editor
@@ -83,7 +89,8 @@ def test_groups_exist_with_least_permissions(db):
     [
         ("admin:countries_law_add", 200, 200),
         ("admin:countries_law_changelist", 200, 200),
-        ("admin:orgs_feature_add", 403, 403),
+        ("admin:orgs_feature_add", 200, 200),  # a new feature is a request for review
+        ("admin:orgs_feature_import", 403, 403),  # the method comes from fixtures/method.yaml
         ("admin:auth_user_changelist", 403, 403),
         ("admin:countries_law_import", 200, 200),
     ],

@@ -6,9 +6,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.tokens import create_token
+from core.choices import PublicationStatus
 from countries.models import Revision
 from orgs.models import Family, OrganizationType
-from tests.factories import LegalBasisFactory, SourceFactory
+from tests.factories import LawFactory, LegalBasisFactory, SourceFactory
 from tests.fixtures.curation import make_user
 
 from .test_admin import change_form_data
@@ -52,18 +53,19 @@ def test_the_second_admin_save_is_refused_with_a_clear_message(curated, analyst,
 
 
 def test_the_method_admins_check_the_version_too(db):
-    """Families (like features and sub-conditions) are edited with the same check."""
+    """Families (like features and sub-conditions) are edited with the same check: a stale form proposes nothing."""
     admin_user = make_user("root", superuser=True)
     family = Family.objects.create(slug="test-family", name="Test family", order=99)
     url = reverse("admin:orgs_family_change", args=[family.pk])
-    first, second = logged_in(admin_user), logged_in(admin_user)
-    first_form, second_form = change_form_data(first, url), change_form_data(second, url)
-    first_form["name"] = "First"
-    assert first.post(url, first_form).status_code == 302
-    second_form["name"] = "Second"
-    response = second.post(url, second_form)
+    client = logged_in(admin_user)
+    form = change_form_data(client, url)
+    family.name = "Changed by the method fixture"
+    family.save()  # the server (a reload of fixtures/method.yaml) changes it after the form was opened
+    form.update(name="Second", change_reason="Mine")
+    response = client.post(url, form)
     assert response.status_code == 200 and "after you opened it" in response.content.decode()
-    assert Family.objects.get(pk=family.pk).name == "First"
+    assert Family.objects.get(pk=family.pk).name == "Changed by the method fixture"
+    assert not Revision.objects.exists()  # nothing proposed either
 
 
 @pytest.mark.parametrize(
@@ -112,10 +114,14 @@ def api_editor(db):
     return client
 
 
+def draft_law(slug="brief-act"):
+    return LawFactory(slug=slug, title="Original title", publication_status=PublicationStatus.DRAFT)
+
+
 def test_api_if_match_refuses_a_stale_edit_with_412(api_editor):
     """A PATCH with the ETag read before someone else's save answers 412 and changes nothing."""
-    source = SourceFactory(slug="brief", title="Original title")
-    url = f"{API}sources/brief/"
+    law = draft_law()
+    url = f"{API}laws/brief-act/"
     etag = api_editor.get(url)["ETag"]
 
     first = api_editor.patch(url, {"title": "First edit"}, format="json", HTTP_IF_MATCH=etag)
@@ -123,8 +129,8 @@ def test_api_if_match_refuses_a_stale_edit_with_412(api_editor):
     stale = api_editor.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert "changed since you read it" in stale.json()["detail"]
-    source.refresh_from_db()
-    assert source.title == "First edit"
+    law.refresh_from_db()
+    assert law.title == "First edit"
 
     # Read again: the new ETag is accepted; a weak tag never is (If-Match compares strongly, RFC 9110).
     fresh = api_editor.get(url)["ETag"]
@@ -133,6 +139,19 @@ def test_api_if_match_refuses_a_stale_edit_with_412(api_editor):
     assert api_editor.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
     assert api_editor.delete(url, HTTP_IF_MATCH=fresh).status_code == 412  # the title changed again
     assert api_editor.delete(url, HTTP_IF_MATCH=api_editor.get(url)["ETag"]).status_code == 204
+
+
+def test_api_if_match_guards_the_requests_for_sources_too(api_editor):
+    """A source's edit is a request for review; with a stale ETag it is refused before it is made."""
+    source = SourceFactory(slug="brief", title="Original title")
+    url = f"{API}sources/brief/"
+    etag = api_editor.get(url)["ETag"]
+    source.title = "Changed meanwhile"
+    source.save()
+    assert api_editor.patch(url, {"title": "Mine"}, format="json", HTTP_IF_MATCH=etag).status_code == 412
+    assert not Revision.objects.exists()
+    fresh = api_editor.get(url)["ETag"]
+    assert api_editor.patch(url, {"title": "Mine"}, format="json", HTTP_IF_MATCH=fresh).status_code == 202
 
 
 def test_api_if_match_guards_held_changes_to_published_records(curated, api_editor):
@@ -152,7 +171,7 @@ def test_api_if_match_guards_held_changes_to_published_records(curated, api_edit
 
 def test_api_if_match_star_and_absent_header(api_editor):
     """`If-Match: *` matches any existing record; without If-Match the write proceeds as before."""
-    SourceFactory(slug="brief", title="Original title")
-    url = f"{API}sources/brief/"
+    draft_law()
+    url = f"{API}laws/brief-act/"
     assert api_editor.patch(url, {"title": "A"}, format="json", HTTP_IF_MATCH="*").status_code == 200
     assert api_editor.patch(url, {"title": "B"}, format="json").status_code == 200

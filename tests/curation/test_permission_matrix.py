@@ -11,7 +11,9 @@ draft-leak test below checks lists and CSV too.
 
 Writes send an empty body: an authorised POST is then a 400 (validation, after
 the permission check), an unauthorised one a 401/403 before any validation.
-PATCH ``{}`` on a draft is a 200; DELETE of the (dependency-free) target a 204.
+PATCH ``{}`` on a draft is a 200; DELETE of the (dependency-free) target a 204. Sources and the
+method take every write as a request for review: PATCH ``{}`` proposes nothing (409), DELETE is a
+request (202).
 Set ``SSE_MAP_PRINT_MATRIX=1`` to print the observed tables.
 """
 
@@ -69,24 +71,24 @@ org-types       editor     200   200     400   200    204
 org-types       admin      200   200     400   200    204
 sources         anonymous  200   200     401   401    401
 sources         reader     200   200     403   403    403
-sources         analyst    200   200     400   200    403
-sources         editor     200   200     400   200    204
-sources         admin      200   200     400   200    204
+sources         analyst    200   200     400   409    403
+sources         editor     200   200     400   409    202
+sources         admin      200   200     400   409    202
 families        anonymous  200   200     401   401    401
 families        reader     200   200     403   403    403
-families        analyst    200   200     403   403    403
-families        editor     200   200     403   403    403
-families        admin      200   200     400   200    204
+families        analyst    200   200     400   409    403
+families        editor     200   200     400   409    202
+families        admin      200   200     400   409    202
 features        anonymous  200   200     401   401    401
 features        reader     200   200     403   403    403
-features        analyst    200   200     403   403    403
-features        editor     200   200     403   403    403
-features        admin      200   200     400   200    204
+features        analyst    200   200     400   409    403
+features        editor     200   200     400   409    202
+features        admin      200   200     400   409    202
 sub-conditions  anonymous  200   200     401   401    401
 sub-conditions  reader     200   200     403   403    403
-sub-conditions  analyst    200   200     403   403    403
-sub-conditions  editor     200   200     403   403    403
-sub-conditions  admin      200   200     400   200    204
+sub-conditions  analyst    200   200     400   409    403
+sub-conditions  editor     200   200     400   409    202
+sub-conditions  admin      200   200     400   409    202
 classification  anonymous  200   -       401   401    401
 classification  reader     200   -       403   403    403
 classification  analyst    200   -       405   405    403
@@ -252,15 +254,15 @@ countries.statistic:change    200      200     200
 countries.statistic:delete    403      200     200
 countries.revision:list       200      200     200
 orgs.feature:list             200      200     200
-orgs.feature:add              403      403     200
+orgs.feature:add              200      200     200
 orgs.feature:change           200      200     200
-orgs.feature:delete           403      403     200
+orgs.feature:delete           403      200     200
 orgs.subcondition:list        200      200     200
-orgs.subcondition:add         403      403     200
+orgs.subcondition:add         200      200     200
 orgs.family:list              200      200     200
-orgs.family:add               403      403     200
+orgs.family:add               200      200     200
 orgs.family:change            200      200     200
-orgs.family:delete            403      403     200
+orgs.family:delete            403      200     200
 orgs.organizationtype:list    200      200     200
 orgs.organizationtype:add     200      200     200
 orgs.organizationtype:change  200      200     200

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from countries.models import Country, Law
+from countries.models import Country, Law, Revision, Source
 from curation import services
 from curation.admin.base import CuratedAdmin
 from curation.models import CountryScope
@@ -118,3 +118,32 @@ def test_autocomplete_offers_only_the_scopes_laws(two_countries):
     assert response.status_code == 200, response.content[:300]
     offered = {item["text"] for item in response.json()["results"]}
     assert offered and all("Genossenschaft" in text for text in offered), offered
+
+
+def test_the_review_queue_shows_a_limited_editor_only_their_countries_requests(two_countries, analyst):
+    german = OrganizationType.objects.get(slug="eg")
+    french = OrganizationType.objects.get(slug="draft-type")
+    services.revision_propose(record=german, user=analyst, values={"description": "New."}, reason="Ready: eG")
+    services.record_submit_for_review(record=french, user=analyst, reason="Ready: Draft type")
+    client = Client()
+    client.force_login(limited_to(two_countries["germany"], role="Editor", name="greta"))
+    page = client.get(reverse("admin-review-queue")).content.decode()
+    assert "Ready: eG" in page and "Ready: Draft type" not in page
+    client.force_login(make_user("ulla", "Editor"))  # no scope: every country
+    page = client.get(reverse("admin-review-queue")).content.decode()
+    assert "Ready: eG" in page and "Ready: Draft type" in page
+
+
+def test_the_review_requests_list_shows_a_limited_editor_only_their_countries(two_countries, analyst):
+    german, french = OrganizationType.objects.get(slug="eg"), OrganizationType.objects.get(slug="draft-type")
+    mine = services.revision_propose(record=german, user=analyst, values={"description": "New."}, reason="Ready: eG")
+    other = services.record_submit_for_review(record=french, user=analyst, reason="Ready: Draft type")
+    source = services.record_create(record=Source(slug="a-new-one", title="A new one"), user=analyst, reason="New")
+    limited = limited_to(two_countries["germany"], role="Editor", name="greta")
+    listed = services.scoped_requests(Revision.objects.all(), limited)
+    assert set(listed.values_list("pk", flat=True)) == {mine.pk, source.pk}  # sources belong to no country
+    client = Client()
+    client.force_login(limited)
+    assert client.get(reverse("admin:countries_revision_change", args=[other.pk])).status_code == 302  # missing
+    page = client.get(reverse("admin:countries_revision_changelist")).content.decode()
+    assert "Ready: eG" in page and "Ready: Draft type" not in page

@@ -274,3 +274,21 @@ def test_a_write_waits_while_a_release_is_cut(clean, editor, monkeypatch):
     monkeypatch.setattr("releases.services.freeze", freeze_with_a_writer)
     release_cut(user=editor, version="2027.1")
     assert seen == {"countries.Law": "waited", "orgs.Reference": "waited", "orgs.OrganizationType": "waited"}
+
+
+def test_links_in_a_release_lead_to_the_frozen_records(cut, curated, anon):
+    """Every record URL in an answer read from a release carries ``?release=``; followed, it gives the frozen record."""
+    cut("2027.1")
+    OrganizationType.objects.filter(slug="scop").update(name="SCOP renamed")
+    Law.objects.filter(slug="coop-act-1947").update(title="Renamed act")
+    row = results(anon.get(f"{API}org-types/?release=2027.1"))[0]
+    assert row["url"].endswith("/api/v1/org-types/scop/?release=2027.1")
+    assert row["country"]["url"].endswith("/api/v1/countries/FR/?release=2027.1")
+    law_urls = [law["url"] for law in row["laws"]]
+    assert law_urls and all(url.endswith("?release=2027.1") for url in law_urls)
+    assert anon.get(row["url"]).json()["name"] == "SCOP"
+    old_act = next(url for url in law_urls if "coop-act-1947" in url)
+    assert anon.get(old_act).json()["title"] == "Cooperatives Act 1947"
+    # The current data's links are the current records'.
+    current = results(anon.get(f"{API}org-types/"))[0]
+    assert "release=" not in current["url"] and "release=" not in current["country"]["url"]
