@@ -152,7 +152,7 @@ def search_index_operation(indexes):
     A migration operation creating a GIN index on ``search_vector(fields)``
     for each ``(model name, index name, fields)`` of ``indexes``, on
     PostgreSQL only (other databases search without an index). Kept for the
-    migrations: orgs 0009 and countries 0012 drop these indexes again.
+    migrations: orgs 0011 and countries 0013 drop these indexes again.
     """
 
     def build(apps, schema_editor):

@@ -31,7 +31,7 @@ def search_text_field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orgs", "0008_alter_claim_publication_status_and_more")]
+    dependencies = [("orgs", "0010_roles_for_sources_and_method")]
 
     operations = [
         migrations.AddField(model_name="family", name="search_text", field=search_text_field()),

@@ -36,7 +36,7 @@ def search_text_field():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("countries", "0011_revision_batch")]
+    dependencies = [("countries", "0012_requests_for_sources_and_method")]
 
     operations = [
         migrations.AddField(model_name="country", name="search_text", field=search_text_field()),
