@@ -7,6 +7,7 @@ from django.utils.encoding import iri_to_uri
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from .choices import PublicationStatus
+from .search import with_search_text
 
 Status = PublicationStatus
 
@@ -38,6 +39,11 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save of some fields that include a searched one saves the search text too (core.search).
+        update_fields, _ = with_search_text(type(self), update_fields)
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 def _may(action):

@@ -3,9 +3,41 @@
 from caching.querysets import DataVersionQuerySet
 
 from .choices import PublicationStatus
+from .search import with_search_text
 
 
-class NaturalKeyQuerySet(DataVersionQuerySet):
+class SearchTextQuerySetMixin:
+    """
+    Bulk writes keep the stored search text in step (``core.search``): ``bulk_create`` through
+    the field's ``pre_save``, ``bulk_update`` and ``update`` here, when a searched field is written.
+    """
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields, search_field = with_search_text(self.model, list(fields))
+        if search_field is not None:
+            objs = list(objs)
+            for obj in objs:
+                search_field.compute(obj)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        _, search_field = with_search_text(self.model, list(kwargs))
+        if search_field is None:
+            return super().update(**kwargs)
+        pks = list(self.order_by().values_list("pk", flat=True))
+        result = super().update(**kwargs)
+        plain = self.model._base_manager.using(self.db)
+        rows = list(plain.filter(pk__in=pks).only("pk", *search_field.sources))
+        for row in rows:
+            search_field.compute(row)
+        # The plain manager: the text is computed above, and the update has bumped the data version.
+        plain.bulk_update(rows, [search_field.name], batch_size=500)
+        return result
+
+    update.alters_data = True
+
+
+class NaturalKeyQuerySet(SearchTextQuerySetMixin, DataVersionQuerySet):
     """``get_by_natural_key`` for models whose natural key is one field."""
 
     natural_key_field = "slug"

@@ -18,6 +18,7 @@ from core.models import (
     year_constraint,
     year_validators,
 )
+from core.search import SearchTextField
 
 from .choices import (
     DatePrecision,
@@ -51,8 +52,9 @@ class Source(TimeStampedModel):
     kind = models.CharField(max_length=12, choices=SourceKind.choices, default=SourceKind.OTHER)
     accessed_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+    search_text = SearchTextField(sources=("title", "publisher", "locator", "note"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -95,7 +97,9 @@ class Country(PublishableModel):
         help_text="GeoJSON geometry imported from a boundary dataset.",
     )
 
-    history = HistoricalRecords(excluded_fields=["boundary"], m2m_fields=[narrative_sources])
+    search_text = SearchTextField(sources=("name", "local_name", "narrative"))
+
+    history = HistoricalRecords(excluded_fields=["boundary", "search_text"], m2m_fields=[narrative_sources])
     objects = CountryQuerySet.as_manager()
 
     class Meta:
@@ -161,7 +165,9 @@ class Law(PublishableModel):
     replaces = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="replaced_by")
 
     # The derived status stays out of the history: a revert must never write an old status back.
-    history = HistoricalRecords(m2m_fields=[amends, replaces], excluded_fields=["status"])
+    search_text = SearchTextField(sources=("title", "local_title", "short_title", "citation", "summary"))
+
+    history = HistoricalRecords(m2m_fields=[amends, replaces], excluded_fields=["status", "search_text"])
     objects = LawQuerySet.as_manager()
 
     class Meta:
@@ -285,8 +291,9 @@ class Statistic(PublishableModel):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="statistics")
     verification = models.CharField(max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED)
     note = models.CharField(max_length=500, blank=True)
+    search_text = SearchTextField(sources=("label", "note"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = StatisticQuerySet.as_manager()
 
     class Meta:

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import Verification
 from core.models import PublishableModel, TimeStampedModel, URIField
+from core.search import SearchTextField
 
 from . import citations
 from . import classification as rule
@@ -46,8 +47,9 @@ class Feature(TimeStampedModel):
     name = models.CharField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    search_text = SearchTextField(sources=("name", "description"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = FeatureQuerySet.as_manager()
 
     class Meta:
@@ -73,8 +75,9 @@ class SubCondition(TimeStampedModel):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    search_text = SearchTextField(sources=("name", "description"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = SubConditionQuerySet.as_manager()
 
     class Meta:
@@ -97,8 +100,9 @@ class Family(TimeStampedModel):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    search_text = SearchTextField(sources=("name", "description"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = FamilyQuerySet.as_manager()
 
     class Meta:
@@ -163,9 +167,12 @@ class OrganizationType(PublishableModel):
         default=False, editable=False, help_text="Whether no cell not yet assessed could change the classification."
     )
     features_met = models.PositiveSmallIntegerField(default=0, editable=False)
+    search_text = SearchTextField(sources=("name", "local_name", "description"))
 
     # The derived fields stay out of the history: a revert must never write an old classification back.
-    history = HistoricalRecords(excluded_fields=["classification", "classification_max", "settled", "features_met"])
+    history = HistoricalRecords(
+        excluded_fields=["classification", "classification_max", "settled", "features_met", "search_text"]
+    )
     objects = OrganizationTypeQuerySet.as_manager()
 
     class Meta:

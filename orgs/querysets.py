@@ -180,7 +180,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         texts), the country's code and the family's slug, in one query. Their
         cells and laws are read for the whole page at once (``landscape_on``).
         """
-        own = [f.name for f in self.model._meta.concrete_fields if f.name not in ("description", "curator_note")]
+        long_texts = ("description", "curator_note", "search_text")
+        own = [f.name for f in self.model._meta.concrete_fields if f.name not in long_texts]
         return self.select_related("country", "family").only(*own, "country__code", "family__slug")
 
     def for_listing(self):

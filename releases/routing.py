@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.utils import load_backend
 
+from core.search import search_text_field
+
 PREFIX = "release_"
 # The apps a release holds (curation's tables, the tombstones, are empty in a release).
 FROZEN_APPS = {"countries", "orgs", "curation"}
@@ -141,6 +143,11 @@ def _build(alias, path, rows_json):
                 by_model.setdefault(type(obj.object), []).append(obj.object)
             for model, objects in by_model.items():
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+                # The search text is derived: computed from the frozen fields (a release cut before
+                # it was stored carries none).
+                search_field = search_text_field(model)
+                for obj in objects if search_field is not None else ():
+                    search_field.compute(obj)
                 model._base_manager.using(alias).bulk_update(objects, fields, batch_size=200)
     finally:
         _detach(alias)

@@ -1,7 +1,5 @@
 """Filter building blocks shared by the apps' filtersets."""
 
-import unicodedata
-
 import django_filters
 from django import forms
 from django.conf import settings
@@ -9,9 +7,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan, LessThan
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
+
+from core.search import normalise, search_text_field
 
 # The largest key a database integer column holds (signed 64-bit).
 MAX_ID = 2**63 - 1
@@ -138,9 +140,9 @@ class StrictOrderingFilter(drf_filters.OrderingFilter):
 
 def search_vector(fields):
     """
-    The PostgreSQL full-text document of ``fields``. The GIN indexes made by
-    ``search_index_operation`` index exactly this expression, so the search
-    filter is answered from the index.
+    The PostgreSQL full-text document of ``fields``, as the GIN indexes of the 0004 migrations
+    indexed it. Nothing searches with it any more (``search`` reads the stored search text,
+    ``core.search``); the migrations that made and dropped those indexes still need it.
     """
     return SearchVector(*fields, config=settings.API_SEARCH_CONFIG)
 
@@ -149,7 +151,8 @@ def search_index_operation(indexes):
     """
     A migration operation creating a GIN index on ``search_vector(fields)``
     for each ``(model name, index name, fields)`` of ``indexes``, on
-    PostgreSQL only (other databases search without an index).
+    PostgreSQL only (other databases search without an index). Kept for the
+    migrations: orgs 0011 and countries 0013 drop these indexes again.
     """
 
     def build(apps, schema_editor):
@@ -173,11 +176,6 @@ def search_index_operation(indexes):
 SEARCH_FUZZY_MAX_CANDIDATES = 5000
 # A query word matches a word of the record at this trigram similarity (pg_trgm's default threshold).
 SEARCH_SIMILARITY_THRESHOLD = 0.3
-
-
-def normalise(text):
-    """Search text: Unicode NFKC (full-width forms, compatibility characters), case folded."""
-    return unicodedata.normalize("NFKC", text or "").casefold()
 
 
 def trigrams(word):
@@ -214,6 +212,55 @@ def fuzzy_score(words, texts):
     return score
 
 
+def stored_search_field(model, fields):
+    """``model``'s stored search text when it holds exactly ``fields`` (``core.search``), else ``None``."""
+    field = search_text_field(model)
+    return field if field is not None and field.sources == tuple(fields) else None
+
+
+def substring_match(queryset, fields, words, value):
+    """
+    The records where every word occurs in one of ``fields``, with their rank (the first field
+    equal to ``value``: 3, starting with it: 2, containing it: 1, else 0).
+
+    Read from the stored search text when the model keeps one of exactly these fields: one
+    ``LIKE`` per word on one column (a trigram index scan on PostgreSQL), the rank from the
+    column's first line. Otherwise (the cells, searched by their type's names through a join,
+    and the matrix's countries by two of their fields) over the fields themselves.
+    """
+    stored = stored_search_field(queryset.model, fields)
+    if stored is not None:
+        column = stored.name
+        matched = queryset
+        for word in words:
+            matched = matched.filter(**{f"{column}__contains": word})
+        # The first line is the first field: found before the first newline.
+        at, first_break = StrIndex(column, Value(value)), StrIndex(column, Value("\n"))
+        rank = Case(
+            When(**{f"{column}__startswith": value + "\n"}, then=Value(3)),
+            When(**{f"{column}__startswith": value}, then=Value(2)),
+            When(GreaterThan(at, 0), then=Case(When(LessThan(at, first_break), then=Value(1)), default=Value(0))),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return matched, rank
+    matched = queryset
+    for word in words:
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": word})
+        matched = matched.filter(match)
+    first = fields[0]
+    rank = Case(
+        When(**{f"{first}__iexact": value}, then=Value(3)),
+        When(**{f"{first}__istartswith": value}, then=Value(2)),
+        When(**{f"{first}__icontains": value}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return matched, rank
+
+
 def search(queryset, fields, value):
     """
     Search over ``fields``, the same on every database (issue 16: SQLite and PostgreSQL found
@@ -222,33 +269,21 @@ def search(queryset, fields, value):
     1. Every word of the query occurs, as a substring, case-insensitively, in one of the fields
        (so ``coop`` finds cooperatives, ``협동조합`` finds 소비자협동조합 in any language and script).
        Ranked: the name or title (the first field) equal to the query, then starting with it,
-       then containing it, then the others; then the queryset's own order.
+       then containing it, then the others; then the queryset's own order. Read from the
+       stored, normalised search text (``core.search``; ``substring_match``).
     2. When nothing matches, a misspelling: every query word must be similar (trigram similarity,
        as pg_trgm counts it, at least ``SEARCH_SIMILARITY_THRESHOLD``) to a word of the record's
        names, titles, citations or labels (``fuzzy_fields``: long texts left out);
        ranked by that similarity. Computed in Python over the candidates (the queryset, at most
        ``SEARCH_FUZZY_MAX_CANDIDATES``), so every database gives the same answer.
     """
-    value = normalise(value).strip()
-    if not value:
+    words = normalise(value).split()
+    if not words:
         return queryset
-    words = value.split()
+    value = " ".join(words)
     order = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
-    matched = queryset
-    for word in words:
-        match = Q()
-        for field in fields:
-            match |= Q(**{f"{field}__icontains": word})
-        matched = matched.filter(match)
+    matched, rank = substring_match(queryset, fields, words, value)
     if matched.exists():
-        first = fields[0]
-        rank = Case(
-            When(**{f"{first}__iexact": value}, then=Value(3)),
-            When(**{f"{first}__istartswith": value}, then=Value(2)),
-            When(**{f"{first}__icontains": value}, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
         return matched.annotate(search_rank=rank).order_by("-search_rank", *order)
     if len(words) > 10 or any(len(word) > SEARCH_FUZZY_MAX_WORD for word in words):
         return queryset.none()

@@ -113,11 +113,14 @@ CASES = {
     "laws-as-of": (build_laws, "as_of=2015-01-01", 7),
     "laws-csv": (build_laws, "format=csv", 7),
     "laws-jsonld": (build_laws, "format=jsonld", 7),
+    "laws-search": (build_laws, "search=cooperatives act", 8),
     # The lists read each page's cells, references and laws on the day (landscape_on): five queries.
     "org-types": (build_org_types, "", 10),
     "org-types-as-of": (build_org_types, "as_of=2015-01-01&classification=sseoe", 16),
     "org-types-filtered": (build_org_types, "sub_condition=for-profit&feature=social&country=PH&law={laws}", 15),
     "org-types-since": (build_org_types, "updated_since=2000-01-01T00:00:00Z", 10),
+    # Search: one more query (whether any record matches the words) than the list.
+    "org-types-search": (build_org_types, "search=organization type", 11),
     "statistics": (build_statistics, "", 4),
     "sources": (build_sources, "", 4),
     "families": (build_families, "", 4),
@@ -136,7 +139,7 @@ def test_queries_do_not_grow_with_rows(anon, django_assert_num_queries, case, n)
     build, query, expected = CASES[case]
     build(n)
     endpoint = case.split("-as-of")[0].split("-geojson")[0].split("-csv")[0].split("-jsonld")[0]
-    endpoint = endpoint.removesuffix("-filtered").removesuffix("-since")
+    endpoint = endpoint.removesuffix("-filtered").removesuffix("-since").removesuffix("-search")
     first_laws = ",".join(Law.objects.order_by("pk").values_list("slug", flat=True)[:2])
     url = f"{API}{endpoint}/?page_size=100&{query.format(laws=first_laws)}"
     with django_assert_num_queries(expected):
