@@ -20,6 +20,7 @@ def country_filter(field_name="country__code"):
         to_field_name="code",
         queryset=visible_countries,
         transform=str.upper,
+        case_insensitive=True,
         help_text="One or several ISO 3166-1 alpha-2 codes, case-insensitive: `PH` or `PH,KR`.",
     )
 
@@ -43,6 +44,7 @@ class CountryFilterSet(APIFilterSet):
         to_field_name="code",
         queryset=visible_countries,
         transform=str.upper,
+        case_insensitive=True,
         help_text="One or several ISO 3166-1 alpha-2 codes.",
     )
     region = ChoiceListFilter(choices=Region.choices)

@@ -25,10 +25,22 @@ def sub_condition_code(value):
     return by_short or value
 
 
+def sub_condition_keys():
+    """What a sub-condition filter takes: the codes, and the short codes in any case (``D2``, ``d2``)."""
+    keys = []
+    for code, short in SubCondition.objects.values_list("code", "short_code"):
+        keys += [code, short, short.lower(), short.upper()]
+    return keys
+
+
 def sub_condition_filter(**kwargs):
     """One or several sub-conditions, by short code (``D2``) or code (``democratic-governance``)."""
     return CodeListFilter(
-        to_field_name="code", queryset=SubCondition.objects.all(), transform=sub_condition_code, **kwargs
+        to_field_name="code",
+        queryset=SubCondition.objects.all(),
+        transform=sub_condition_code,
+        vocabulary=sub_condition_keys,
+        **kwargs,
     )
 
 

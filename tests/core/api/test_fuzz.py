@@ -40,11 +40,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import errors as hypothesis_errors
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from sse_map.wsgi import application
 
-EXCLUDED_CHECKS = [positive_data_acceptance, negative_data_rejection]
 EXAMPLES = int(os.environ.get("SSE_MAP_FUZZ_EXAMPLES", "25"))
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -52,6 +50,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 def read_operations():
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    # A URL past the server's limit is refused with a 414 (documented): a rejection like a 400.
+    rejection = schema.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "414"]
     return [result.ok() for result in schema.include(method=["GET"]).get_all_operations()]
 
 
@@ -63,7 +64,7 @@ def test_every_read_operation_survives_fuzzing(settings_dataset):
     cases = [(operation, mode) for operation in operations for mode in GenerationMode]
     for operation, mode in cases:
 
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=operation.as_strategy(generation_mode=mode).map(without_exclusive_pairs))
         @settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -73,15 +74,30 @@ def test_every_read_operation_survives_fuzzing(settings_dataset):
         )
         def fuzz(case):
             # The WSGI transport does not decompress: ask for the body as it is (gzip is for real clients).
-            case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=EXCLUDED_CHECKS)
+            case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
         try:
             fuzz()
         except hypothesis_errors.Unsatisfiable:
             pass
-        except Exception as exc:  # collect every operation's failure, then report them all
+        except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failures, then report them all
             failures[f"{operation.label} ({mode.value})"] = str(exc)[:3000]
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
+
+
+def without_exclusive_pairs(case):
+    """
+    A schema-valid request without the pairs of parameters that exclude each other, which
+    OpenAPI 3.0 cannot express (a parameter's schema knows no other parameter): ``cursor``
+    with ``page`` (two ways of paging: a 400), ``all=true`` without ``format=csv`` (JSON is
+    paged: a 400). Only positive cases are changed: a negative one is meant to be refused.
+    """
+    if case.meta is not None and case.meta.generation.mode.is_positive and isinstance(case.query, dict):
+        if "cursor" in case.query:
+            case.query.pop("page", None)
+        if case.query.get("all") in (True, "true") and case.query.get("format") != "csv":
+            case.query.pop("all")
+    return case
 
 
 @pytest.fixture
