@@ -32,6 +32,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """
 
     page_size_query_param = "page_size"
+    # ``page`` is a whole number from 1, as the schema says (DRF would also take ``last``).
+    last_page_strings = ()
     cursor_query_param = CURSOR
 
     @property

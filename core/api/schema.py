@@ -35,6 +35,10 @@ def database_values(read):
         return None
 
 
+# A free-text parameter: any text without a NUL character (core.api.viewsets refuses one).
+NO_NUL = "^[^\\u0000]*$"
+
+
 class AutoSchema(SpectacularAutoSchema):
     """
     Reads are open to anonymous callers under ``DjangoModelPermissionsOrAnonReadOnly``
@@ -99,6 +103,9 @@ class AutoSchema(SpectacularAutoSchema):
             keys = database_values(filter_.vocabulary)
             if keys and isinstance(filter_, CodeListFilter):
                 schema["items"] = {**schema.get("items", {}), "enum": keys}
+        elif schema.get("type") == "string" and not set(schema) & {"enum", "format", "pattern"}:
+            # Free text: any string but one with a NUL, which no database column holds (a 400).
+            schema["pattern"] = NO_NUL
         elif isinstance(filter_, django_filters.NumberFilter):
             for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
                 if filter_.extra.get(bound) is not None:

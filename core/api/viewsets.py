@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from core.querysets import can_see_drafts
@@ -264,8 +264,19 @@ class APIViewSetMixin:
     @extend_schema(parameters=[ALL_PARAMETER, FIELDS_PARAMETER])
     def list(self, request, *args, **kwargs):
         if self.wants_all_rows():
+            self.check_paging(request)
             return self.stream_csv()
         return super().list(request, *args, **kwargs)
+
+    def check_paging(self, request):
+        """
+        The whole file has no pages, so ``page`` and ``page_size`` do not apply, but an invalid one
+        is refused as on a paged list (a 404, a 400): the schema says what a valid one is.
+        """
+        self.paginator.get_page_size(request)
+        raw = request.query_params.get(self.paginator.page_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+            raise NotFound({self.paginator.page_query_param: ["Invalid page."]})
 
     def stream_csv(self):
         queryset = self.filter_queryset(self.get_queryset())
