@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, UTCDateTimeFilter
 from core.models import MAX_YEAR, MIN_YEAR
 
 from .choices import Indicator, LawKind, LawStatus, Region, ResearchPhase, SourceKind
@@ -71,7 +71,7 @@ class LawFilterSet(APIFilterSet):
         method="filter_as_of",
         help_text="Time travel: only the laws in force on this date (YYYY-MM-DD), as their dated events decide.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         help_text="Laws changed at or after this ISO 8601 datetime, including changes and deletions of their "
         "dated events (the change feed); no limit on age.",

@@ -1,5 +1,6 @@
 """Filter building blocks shared by the apps' filtersets."""
 
+import datetime
 import itertools
 import unicodedata
 
@@ -10,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
@@ -313,12 +315,37 @@ def search(queryset, fields, value):
     return queryset.filter(pk__in=list(scores)).annotate(search_rank=rank).order_by("-search_rank", *order)
 
 
+def as_utc(moment):
+    """
+    A moment in UTC. PostgreSQL refuses a UTC offset past 15:59 (``-23:42``, valid in RFC 3339:
+    a 400 although the schema allows it), and a moment past the first or last year Python holds
+    in UTC is taken as that year's bound (for ``updated_since``: everything, or nothing).
+    """
+    if moment is None or timezone.is_naive(moment):
+        return moment
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return (datetime.datetime.min if moment.year < 5000 else datetime.datetime.max).replace(tzinfo=datetime.UTC)
+
+
+class UTCDateTimeField(filter_fields.IsoDateTimeField):
+    def to_python(self, value):
+        return as_utc(super().to_python(value))
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 datetime with any UTC offset RFC 3339 allows, compared in UTC (``as_utc``)."""
+
+    field_class = UTCDateTimeField
+
+
 class APIFilterSet(django_filters.FilterSet):
     """Base of the API filtersets: the change feed (``updated_since``) and ``search``."""
 
     search_fields = ()
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 datetime (the change feed); no limit on age.",
