@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, UTCDateTimeFilter
 from core.models import MAX_YEAR, MIN_YEAR
 
 from .choices import Indicator, LawKind, LawStatus, Region, ResearchPhase, SourceKind
@@ -20,6 +20,7 @@ def country_filter(field_name="country__code"):
         to_field_name="code",
         queryset=visible_countries,
         transform=str.upper,
+        case_insensitive=True,
         help_text="One or several ISO 3166-1 alpha-2 codes, case-insensitive: `PH` or `PH,KR`.",
     )
 
@@ -43,6 +44,7 @@ class CountryFilterSet(APIFilterSet):
         to_field_name="code",
         queryset=visible_countries,
         transform=str.upper,
+        case_insensitive=True,
         help_text="One or several ISO 3166-1 alpha-2 codes.",
     )
     region = ChoiceListFilter(choices=Region.choices)
@@ -69,7 +71,7 @@ class LawFilterSet(APIFilterSet):
         method="filter_as_of",
         help_text="Time travel: only the laws in force on this date (YYYY-MM-DD), as their dated events decide.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         help_text="Laws changed at or after this ISO 8601 datetime, including changes and deletions of their "
         "dated events (the change feed); no limit on age.",

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, StrictBooleanFilter
+from core.api.filters import APIFilterSet, ChoiceListFilter, CodeListFilter, StrictBooleanFilter, UTCDateTimeFilter
 from core.choices import Verification
 from countries.filtersets import country_filter
 from countries.models import Country, Law
@@ -25,10 +25,22 @@ def sub_condition_code(value):
     return by_short or value
 
 
+def sub_condition_keys():
+    """What a sub-condition filter takes: the codes, and the short codes in any case (``D2``, ``d2``)."""
+    keys = []
+    for code, short in SubCondition.objects.values_list("code", "short_code"):
+        keys += [code, short, short.lower(), short.upper()]
+    return keys
+
+
 def sub_condition_filter(**kwargs):
     """One or several sub-conditions, by short code (``D2``) or code (``democratic-governance``)."""
     return CodeListFilter(
-        to_field_name="code", queryset=SubCondition.objects.all(), transform=sub_condition_code, **kwargs
+        to_field_name="code",
+        queryset=SubCondition.objects.all(),
+        transform=sub_condition_code,
+        vocabulary=sub_condition_keys,
+        **kwargs,
     )
 
 
@@ -90,7 +102,7 @@ class OrganizationTypeFilterSet(APIFilterSet):
         help_text="Time travel (YYYY-MM-DD): the types that existed that day (resting on a law then in force, "
         "or on no law), with their findings, laws and classification as they stood that day. Without it: today.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         help_text="Types changed at or after this ISO 8601 datetime, including changes of their classification "
         "(for whatever reason), and changes and deletions of their cells, references and legal bases "
@@ -286,7 +298,7 @@ class AssessmentFilterSet(APIFilterSet):
         method="filter_nothing",
         help_text="Time travel (YYYY-MM-DD): the cells of the types that existed that day, with that day's findings.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         help_text="Cells changed at or after this ISO 8601 datetime, or whose references were (the change feed).",
     )

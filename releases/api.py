@@ -76,6 +76,7 @@ class ReleaseViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"[0-9]{4}\.[0-9]+"
     release_readable = False
     ordering = ["-cut_at"]
+    ordering_fields = ["version", "cut_at"]
 
     def get_queryset(self):
         return Release.objects.for_api().newest_first()

@@ -1,5 +1,8 @@
 """Filter building blocks shared by the apps' filtersets."""
 
+import datetime
+import itertools
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -9,6 +12,7 @@ from django.db import migrations
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
 from django_filters import fields as filter_fields
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
@@ -19,20 +23,19 @@ from core.search import normalise, search_text_field
 MAX_ID = 2**63 - 1
 
 
-class CodeListField(filter_fields.ModelMultipleChoiceField):
-    """Accepts repeated parameters and comma-separated lists, normalized by ``transform``."""
+BLANK_MESSAGE = "Empty; give a value or leave the parameter out."
 
-    def __init__(self, *args, transform=None, **kwargs):
-        self.transform = transform or (lambda value: value)
-        super().__init__(*args, **kwargs)
 
-    def clean(self, value):
-        if value:
-            value = [self.transform(part.strip()) for item in value for part in str(item).split(",") if part.strip()]
-        if not value and not self.required:
-            # An empty list, not an empty queryset: method filters skip empty values only.
-            return []
-        return super().clean(value)
+def list_values(value):
+    """
+    The parts of a repeated or comma-separated parameter, stripped. An empty part
+    (``?country=``, ``?country=PH,``) is an error, as the schema says: the schema types
+    every multi-value filter as a non-empty array of keys.
+    """
+    parts = [part.strip() for item in value or () for part in str(item).split(",")]
+    if any(not part for part in parts):
+        raise forms.ValidationError(BLANK_MESSAGE, code="blank")
+    return parts
 
 
 def document(filter_, schema):
@@ -41,26 +44,63 @@ def document(filter_, schema):
     filter_._spectacular_annotation = {"field": {**schema, **({"description": description} if description else {})}}
 
 
+def key_vocabulary(values, *, case_insensitive=False):
+    """
+    The keys a filter takes as a sorted list. With ``case_insensitive`` (two-letter country
+    codes), every spelling the server takes: ``PH``, ``ph``, ``Ph``, ``pH``.
+    """
+    keys = {str(value) for value in values if value not in (None, "")}
+    if case_insensitive:
+        keys = {"".join(s) for key in keys for s in itertools.product(*({c.upper(), c.lower()} for c in key))}
+    return sorted(keys)
+
+
+class CodeListField(filter_fields.ModelMultipleChoiceField):
+    """Accepts repeated parameters and comma-separated lists, normalized by ``transform``."""
+
+    def __init__(self, *args, transform=None, **kwargs):
+        self.transform = transform or (lambda value: value)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = [self.transform(part) for part in list_values(value)]
+        if not value and not self.required:
+            # An empty list, not an empty queryset: method filters skip empty values only.
+            return []
+        return super().clean(value)
+
+
 class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
     """
     One or several keys (``?country=PH,KR`` or ``?country=PH&country=KR``). A
     key outside the filter's queryset (unknown, or not visible to the reader)
-    is a 400 naming the parameter.
+    is a 400 naming the parameter. The schema lists the keys an anonymous reader
+    may give (``vocabulary``), read from the database when the schema is made.
     """
 
     field_class = CodeListField
     item_schema = {"type": "string"}
 
-    def __init__(self, *args, transform=None, **kwargs):
+    def __init__(self, *args, transform=None, vocabulary=None, case_insensitive=False, **kwargs):
         if transform is not None:
             kwargs["transform"] = transform
+        self.vocabulary_of = vocabulary
+        self.case_insensitive = case_insensitive
         super().__init__(*args, **kwargs)
         document(self, self.item_schema)
+
+    def vocabulary(self):
+        """The keys an anonymous reader may give, as the schema lists them."""
+        if self.vocabulary_of is not None:
+            values = self.vocabulary_of()
+        else:
+            values = self.get_queryset(None).values_list(self.extra.get("to_field_name") or "pk", flat=True)
+        return key_vocabulary(values, case_insensitive=self.case_insensitive)
 
 
 class IdListField(CodeListField):
     def clean(self, value):
-        ids = [part.strip() for item in value or () for part in str(item).split(",") if part.strip()]
+        ids = list_values(value)
         for part in ids:
             if not part.isdigit() or int(part) > MAX_ID:
                 raise forms.ValidationError(f"{part!r} is not a record id.", code="invalid_pk_value")
@@ -78,15 +118,16 @@ class ChoiceListField(filter_fields.MultipleChoiceField):
     """Choices as repeated parameters or comma-separated lists (``?status=in_force,amended``)."""
 
     def clean(self, value):
-        if value:
-            value = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
-        return super().clean(value)
+        return super().clean(list_values(value))
 
 
 class ChoiceListFilter(django_filters.MultipleChoiceFilter):
     """One or several of a vocabulary's values, repeated or comma-separated; any other value is a 400."""
 
     field_class = ChoiceListField
+
+    def vocabulary(self):
+        return [value for value, _ in self.extra["choices"]]
 
 
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
@@ -120,11 +161,17 @@ class StrictOrderingFilter(drf_filters.OrderingFilter):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
-        names = [name for name in getattr(view, "ordering_fields", ())]
+        names = list(getattr(view, "ordering_fields", ()))
         for parameter in parameters:
             parameter["description"] = (
                 "Sort by these fields, comma-separated, `-` for descending: " + ", ".join(names) + "."
             )
+            parameter.update(style="form", explode=False)
+            parameter["schema"] = {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "enum": [*names, *(f"-{name}" for name in names)]},
+            }
         return parameters
 
     def remove_invalid_fields(self, queryset, fields, view, request):
@@ -304,12 +351,37 @@ def search(queryset, fields, value):
     return queryset.filter(pk__in=list(scores)).annotate(search_rank=rank).order_by("-search_rank", *order)
 
 
+def as_utc(moment):
+    """
+    A moment in UTC. PostgreSQL refuses a UTC offset past 15:59 (``-23:42``, valid in RFC 3339:
+    a 400 although the schema allows it), and a moment past the first or last year Python holds
+    in UTC is taken as that year's bound (for ``updated_since``: everything, or nothing).
+    """
+    if moment is None or timezone.is_naive(moment):
+        return moment
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return (datetime.datetime.min if moment.year < 5000 else datetime.datetime.max).replace(tzinfo=datetime.UTC)
+
+
+class UTCDateTimeField(filter_fields.IsoDateTimeField):
+    def to_python(self, value):
+        return as_utc(super().to_python(value))
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 datetime with any UTC offset RFC 3339 allows, compared in UTC (``as_utc``)."""
+
+    field_class = UTCDateTimeField
+
+
 class APIFilterSet(django_filters.FilterSet):
     """Base of the API filtersets: the change feed (``updated_since``) and ``search``."""
 
     search_fields = ()
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 datetime (the change feed); no limit on age.",

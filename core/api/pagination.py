@@ -8,7 +8,7 @@ from django.db import connections
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -32,6 +32,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """
 
     page_size_query_param = "page_size"
+    # ``page`` is a whole number from 1, as the schema says (DRF would also take ``last``).
+    last_page_strings = ()
     cursor_query_param = CURSOR
 
     @property
@@ -135,7 +137,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         except (ValueError, binascii.Error, UnicodeError):
             values = None
         if not isinstance(values, list) or len(values) != length:
-            raise ValidationError({self.cursor_query_param: ["Not a cursor this list gave; start again with cursor="]})
+            # A 404, as for a page number past the end: the cursor names no page of this list.
+            raise NotFound({self.cursor_query_param: ["Not a cursor this list gave; start again with cursor="]})
         return values
 
     def encode(self, values):

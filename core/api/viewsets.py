@@ -2,9 +2,11 @@
 
 import io
 
+import django_filters
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import TooManyFieldsSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
@@ -12,13 +14,14 @@ from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from core.querysets import can_see_drafts
 
 from .citation import cite_as
 from .concurrency import IfMatchMixin, content_etag
+from .filters import BLANK_MESSAGE, list_values
 from .renderers import write_csv
 from .throttling import ratelimit_headers
 
@@ -49,8 +52,11 @@ def include_parameter(names):
 
 
 def comma_list(request, name):
-    """The comma-separated (or repeated) values of a parameter, as a set."""
-    return {part.strip() for value in request.query_params.getlist(name) for part in value.split(",") if part.strip()}
+    """The comma-separated (or repeated) values of a parameter, as a set; an empty one is a 400."""
+    try:
+        return set(list_values(request.query_params.getlist(name)))
+    except DjangoValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
 
 
 ALL_PARAMETER = OpenApiParameter(
@@ -92,6 +98,9 @@ class APIViewSetMixin:
     release_readable = True
     # Slugs, codes and ids: a stray byte in the URL is a 404, not a database error.
     lookup_value_regex = r"[-\w]+"
+    # Parameters whose empty value means something (besides the filterset's text filters):
+    # ``cursor=`` is the first page, ``search=`` searches nothing. Any other empty value is a 400.
+    blank_parameters = frozenset({"cursor", "search"})
 
     def get_serializer_class(self):
         if self.action != "list" and self.detail_serializer_class is not None:
@@ -117,6 +126,15 @@ class APIViewSetMixin:
             allowed |= set(filterset_class.base_filters)
         if self.optional_fields():
             allowed.add("include")
+        return allowed
+
+    def blank_allowed(self):
+        """The parameters an empty value is valid for: the schema types them as free text."""
+        allowed = set(self.blank_parameters)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            filters = filterset_class.base_filters.items()
+            allowed |= {name for name, f in filters if type(f) is django_filters.CharFilter}
         return allowed
 
     # Fields: fields= and include= ---------------------------------------------
@@ -159,6 +177,9 @@ class APIViewSetMixin:
             raise ValidationError(
                 {"fields": [f"Unknown field(s) {', '.join(unknown)}; this endpoint has: {', '.join(names)}."]}
             )
+        if self.requested_format() == "jsonld":
+            # A JSON-LD node maps the whole record onto schema.org terms: fields= selects JSON and CSV fields.
+            wanted = set()
         for name in names:
             if (name in optional and name not in include) or (wanted and name not in wanted):
                 serializer.fields.pop(name)
@@ -179,6 +200,14 @@ class APIViewSetMixin:
             if "format" in request.query_params and not request.query_params.get("format"):
                 formats = ", ".join(sorted({r.format for r in self.get_renderers()} - {"api"}))
                 raise ValidationError({"format": [f"Empty; use one of: {formats}."]})
+            allowed_blank = self.blank_allowed()
+            blank = sorted(
+                name
+                for name, values in request.query_params.lists()
+                if name not in allowed_blank and any(not value.strip() for value in values)
+            )
+            if blank:
+                raise ValidationError({name: [BLANK_MESSAGE] for name in blank})
 
     def check_query_size(self, request):
         """
@@ -235,8 +264,19 @@ class APIViewSetMixin:
     @extend_schema(parameters=[ALL_PARAMETER, FIELDS_PARAMETER])
     def list(self, request, *args, **kwargs):
         if self.wants_all_rows():
+            self.check_paging(request)
             return self.stream_csv()
         return super().list(request, *args, **kwargs)
+
+    def check_paging(self, request):
+        """
+        The whole file has no pages, so ``page`` and ``page_size`` do not apply, but an invalid one
+        is refused as on a paged list (a 404, a 400): the schema says what a valid one is.
+        """
+        self.paginator.get_page_size(request)
+        raw = request.query_params.get(self.paginator.page_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) >= 1):
+            raise NotFound({self.paginator.page_query_param: ["Invalid page."]})
 
     def stream_csv(self):
         queryset = self.filter_queryset(self.get_queryset())

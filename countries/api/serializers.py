@@ -111,6 +111,15 @@ class CountryGeoSerializer(CountrySerializer):
         fields = [*CountrySerializer.Meta.fields, "geometry"]
 
 
+class CountryGeoDetailSerializer(CountryDetailSerializer):
+    """The detail fields plus the boundary: a GeoJSON Feature takes the same ``fields=`` as the JSON detail."""
+
+    geometry = serializers.JSONField(source="boundary", read_only=True)
+
+    class Meta(CountryDetailSerializer.Meta):
+        fields = [*CountryDetailSerializer.Meta.fields, "geometry"]
+
+
 class LawEventSerializer(serializers.ModelSerializer):
     source = LinkField("api:source-detail", "slug", read_only=True)
     related_law = serializers.SerializerMethodField(help_text="The instrument that caused the event.")

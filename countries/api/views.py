@@ -45,7 +45,7 @@ class CountryViewSet(ReadOnlyViewSet):
 
     def get_serializer_class(self):
         if self.requested_format() == "geojson":
-            return serializers.CountryGeoSerializer
+            return serializers.CountryGeoSerializer if self.action == "list" else serializers.CountryGeoDetailSerializer
         return super().get_serializer_class()
 
     def get_object(self):

@@ -33,6 +33,7 @@ class AuditViewSet(ListViewSet):
 
     serializer_class = AuditEntrySerializer
     permission_classes = []  # check_permissions: editors only (there is no one model to hold permissions on)
+    blank_parameters = frozenset({"user", "country"})
 
     def allowed_query_parameters(self):
         return {"format", "page", "page_size", "model", "action", "user", "since", "until", "country"}

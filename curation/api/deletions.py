@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from core.api.filters import as_utc
 from core.api.viewsets import ListViewSet
 from core.choices import PublicationStatus
 from core.querysets import can_see_drafts
@@ -106,7 +107,7 @@ class DeletionViewSet(ListViewSet):
         since = None
         if params.get("updated_since"):
             try:
-                since = forms.DateTimeField().clean(params["updated_since"])
+                since = as_utc(forms.DateTimeField().clean(params["updated_since"]))
             except forms.ValidationError as exc:
                 raise ValidationError({"updated_since": exc.messages}) from exc
         models = set(params.getlist("model"))
