@@ -13,9 +13,11 @@ from django.urls import reverse
 
 from caching.version import data_version
 from core.choices import PublicationStatus
-from countries.models import Country
+from countries.models import Country, Revision, RevisionStatus
+from curation.services import revision_approve
 from orgs.models import Assessment, OrganizationType, Reference
 from tests.factories import CountryFactory, LawFactory, OrganizationTypeFactory, SourceFactory
+from tests.fixtures.curation import make_user
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -90,6 +92,10 @@ def test_admin_edit_invalidates(client, staff_client, country):
     data.update(title="New title", change_reason="Retitled to test the response cache")
     response = staff_client.post(change_url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].errors
+    # A source is public: the edit is a request for review, and the page changes once it is approved.
+    assert b"Old title" in anonymous.get(url).content
+    revision = Revision.objects.get(status=RevisionStatus.PENDING)
+    revision_approve(revision=revision, user=make_user("emma", "Editor"))
     assert b"New title" in anonymous.get(url).content
 
 

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts.tokens import create_token
-from curation.services import record_publish, record_submit_for_review
+from countries.models import Revision
+from curation.services import record_publish, record_submit_for_review, revision_approve
 from tests.factories import CountryFactory, SourceFactory
 from tests.fixtures.curation import make_user
 
@@ -35,7 +36,10 @@ def test_api_write_invalidates(client, country):
     warm(client, api_url)
     assert "Old title" in client.get(api_url).content.decode()
     response = writer.patch(f"/api/v1/sources/{source.slug}/", {"title": "New title"}, format="json")
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content  # a source is public: the edit is a request
+    assert "Old title" in client.get(api_url).content.decode()
+    revision = Revision.objects.get(pk=response.json()["revision"])
+    revision_approve(revision=revision, user=make_user("emma", "Editor"))
     assert "New title" in client.get(api_url).content.decode()
 
 
