@@ -19,7 +19,8 @@ from rest_framework.test import APIClient
 
 from core.choices import PublicationStatus
 from countries.choices import LawEventKind, LawStatus
-from countries.models import Law, LawEvent
+from countries.models import Law, LawEvent, Revision
+from curation.services import revision_approve
 from orgs import classification as rule
 from orgs.landscape import CurrentLandscapeMiddleware, checked, ensure_current, refresh_all
 from orgs.models import Assessment, Feature, LandscapeDay, OrganizationType, Reference, SubCondition
@@ -33,6 +34,7 @@ from tests.factories import (
     give_evidence,
     not_stipulated,
 )
+from tests.fixtures.curation import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +237,7 @@ def test_the_method_changing_reclassifies_every_type():
     assert_in_step(org_type)
 
 
-def test_a_feature_added_through_the_api_reclassifies_every_type():
+def test_a_feature_added_through_the_api_reclassifies_every_type_once_approved():
     org_type = OrganizationTypeFactory()
     give_evidence(org_type, "public-interest", "non-profit", "democratic-governance")
     assert stored(org_type)[0] == "sseoe"
@@ -244,7 +246,10 @@ def test_a_feature_added_through_the_api_reclassifies_every_type():
     response = client.post(
         "/api/v1/features/", {"code": "environmental", "name": "Environmental", "order": 4}, format="json"
     )
-    assert response.status_code == 201, response.content
+    assert response.status_code == 202, response.content  # the method is public: a new feature is a request
+    assert stored(org_type)[0] == "sseoe"
+    revision = Revision.objects.get(pk=response.json()["revision"])
+    revision_approve(revision=revision, user=make_user("emma", "Editor"))
     assert stored(org_type)[0] == "pho"
 
 
