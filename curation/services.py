@@ -992,10 +992,7 @@ def _approve_one(*, revision, user, note="") -> Revision:
     if revision.kind == RevisionKind.DELETION:
         return _approve_deletion(revision=revision, user=user, note=note)
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision.pk)
-        if revision.status != RevisionStatus.PENDING:
-            raise WorkflowError("This request has already been decided.")
-        _check_two_person(revision, user, "approve")
+        revision = _approvable(revision, user)
         record = _locked(record)
         stored = _locked(record)
         _apply_rows(record, revision, user)
@@ -1003,9 +1000,7 @@ def _approve_one(*, revision, user, note="") -> Revision:
         check_gates(record, duplicate_override=revision.duplicate_override, stored=stored)
         # Saved after its rows, so the record's history row is the version with this change set's rows
         # (a revert to it restores them), naming the author (user), the reviewer and the reason.
-        reason = f"Approved change #{revision.pk} by {user}: {revision.reason}"
-        record._change_reason = short_reason(with_override(reason, revision.duplicate_override))
-        record._history_user = revision.submitted_by or user
+        _stamp_approved(record, revision, user, f"Approved change #{revision.pk} by {user}: {revision.reason}")
         record.save()
         for name, pks in m2m.items():
             getattr(record, name).set(pks)
@@ -1014,26 +1009,35 @@ def _approve_one(*, revision, user, note="") -> Revision:
     return revision
 
 
-def _pending_for_decision(revision, user, verb):
+def _pending(revision):
+    """The request re-read under a row lock, if it is still waiting (two editors cannot decide it at once)."""
     revision = Revision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != RevisionStatus.PENDING:
         raise WorkflowError("This request has already been decided.")
-    _check_two_person(revision, user, verb)
     return revision
+
+
+def _approvable(revision, user):
+    revision = _pending(revision)
+    _check_two_person(revision, user, "approve")
+    return revision
+
+
+def _stamp_approved(record, revision, user, reason):
+    """An approved request's history row: the author as its user, the reviewer and the reason in its words."""
+    _stamp(record, revision.submitted_by or user, with_override(reason, revision.duplicate_override))
 
 
 def _approve_creation(*, revision, user, note):
     """A new source or method record, created as proposed (history: the author, the reviewer, the reason)."""
     with transaction.atomic():
-        revision = _pending_for_decision(revision, user, "approve")
+        revision = _approvable(revision, user)
         record = revision_subject(revision)
         fields = editable_fields(type(record))
         m2m = {n: v for n, v in revision.changes.items() if n in fields and fields[n].many_to_many}
         record.full_clean(exclude=list(m2m))  # e.g. its key taken by another record since it was proposed
         check_gates(record, duplicate_override=revision.duplicate_override)
-        reason = f"Approved new record #{revision.pk} by {user}: {revision.reason}"
-        record._change_reason = short_reason(with_override(reason, revision.duplicate_override))
-        record._history_user = revision.submitted_by or user
+        _stamp_approved(record, revision, user, f"Approved new record #{revision.pk} by {user}: {revision.reason}")
         record.save()
         for name, pks in m2m.items():
             getattr(record, name).set(pks)
@@ -1048,11 +1052,10 @@ def _approve_creation(*, revision, user, note):
 def _approve_deletion(*, revision, user, note):
     """A source or method record removed, unless something still cites it."""
     with transaction.atomic():
-        revision = _pending_for_decision(revision, user, "approve")
+        revision = _approvable(revision, user)
         record = _locked(revision.record)
         name = f"{record._meta.verbose_name} '{record}'"
-        record._change_reason = short_reason(f"Removal #{revision.pk} approved by {user}: {revision.reason}")
-        record._history_user = revision.submitted_by or user
+        _stamp_approved(record, revision, user, f"Removal #{revision.pk} approved by {user}: {revision.reason}")
         try:
             record.delete()
         except (ProtectedError, RestrictedError) as exc:
@@ -1148,9 +1151,7 @@ def _reject_one(*, revision, user, note) -> Revision:
     if not note.strip():
         raise ValidationError("Say why the change is rejected.")
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision.pk)
-        if revision.status != RevisionStatus.PENDING:
-            raise WorkflowError("This request has already been decided.")
+        revision = _pending(revision)
         _decide(revision, user, RevisionStatus.REJECTED, note)
     return revision
 

@@ -3,6 +3,8 @@ What curated records' API writes add to the domain's read viewsets: every
 create, update and delete goes through the one write path (``curation.services``).
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -36,23 +38,34 @@ def _split(model, validated):
     return fields, m2m
 
 
+@contextmanager
+def _as_api_refusal():
+    """A refusal of the write path as the API's 403, its message kept (DRF's own mapping drops it)."""
+    try:
+        yield
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
 class CuratedWritesMixin(WritesMixin):
     """Creates, updates and deletes through ``curation.services`` (the reason from ``X-Change-Reason``)."""
+
+    create_reason = "Created through the API"
 
     def perform_create(self, serializer):
         model = serializer.Meta.model
         fields, m2m = _split(model, serializer.validated_data)
-        record = model(**fields)
-        try:
+        with _as_api_refusal():
             created = services.record_create(
-                record=record,
+                record=model(**fields),
                 user=self.request.user,
-                reason=_reason(self.request, "Created through the API"),
+                reason=_reason(self.request, self.create_reason),
                 m2m=m2m,
                 duplicate_override=_override(self.request),
             )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        if isinstance(created, Revision):  # a source or method record: held for review
+            self._revision = created
+            return
         # Answered as a GET of it reads it (the view's queryset adds what is counted), so the
         # answer's ETag is the one the next GET gives.
         serializer.instance = self.get_queryset().filter(pk=created.pk).first() or created
@@ -62,7 +75,7 @@ class CuratedWritesMixin(WritesMixin):
         fields, m2m = _split(type(instance), serializer.validated_data)
         for name, value in fields.items():
             setattr(instance, name, value)
-        try:
+        with _as_api_refusal():
             services.record_update(
                 record=instance,
                 user=self.request.user,
@@ -70,16 +83,25 @@ class CuratedWritesMixin(WritesMixin):
                 m2m=m2m,
                 duplicate_override=_override(self.request),
             )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
 
     def perform_destroy(self, instance):
-        try:
-            services.record_delete(
+        with _as_api_refusal():
+            return services.record_delete(
                 record=instance, user=self.request.user, reason=_reason(self.request, "Deleted through the API")
             )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+
+    def held_update(self, request, instance, partial):
+        """Propose the request's values for ``instance`` as a change set; the pending ``Revision``."""
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with _as_api_refusal():
+            return services.record_update(
+                record=instance,
+                user=request.user,
+                values=serializer.validated_data,
+                reason=_reason(request, "Edited through the API"),
+                duplicate_override=_override(request),
+            )
 
 
 class PublishableWritesMixin(CuratedWritesMixin):
@@ -95,18 +117,7 @@ class PublishableWritesMixin(CuratedWritesMixin):
         instance = self.get_object()
         if not instance.is_published:
             return super().update(request, *args, **kwargs)
-        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        try:
-            revision = services.record_update(
-                record=instance,
-                user=request.user,
-                values=serializer.validated_data,
-                reason=_reason(request, "Edited through the API"),
-                duplicate_override=_override(request),
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        revision = self.held_update(request, instance, kwargs.get("partial", False))
         detail = "Held for review: the published record changes once an editor approves."
         return Response({"detail": detail, "revision": revision.pk}, status=status.HTTP_202_ACCEPTED)
 
@@ -118,52 +129,19 @@ class LiveWritesMixin(CuratedWritesMixin):
     the request's id, ``X-Change-Reason`` as its reason) until another editor approves it.
     """
 
-    def _held(self, action):
-        return Response({"detail": HELD[action], "revision": self._revision.pk}, status=status.HTTP_202_ACCEPTED)
+    create_reason = "Proposed through the API"
 
-    def perform_create(self, serializer):
-        model = serializer.Meta.model
-        fields, m2m = _split(model, serializer.validated_data)
-        try:
-            self._revision = services.record_create(
-                record=model(**fields),
-                user=self.request.user,
-                reason=_reason(self.request, "Proposed through the API"),
-                m2m=m2m,
-                duplicate_override=_override(self.request),
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+    def _held(self, action, revision):
+        return Response({"detail": HELD[action], "revision": revision.pk}, status=status.HTTP_202_ACCEPTED)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        assert isinstance(self._revision, Revision)  # noqa: S101 - a user's new live record is always held
-        return self._held("create")
+        return self._held("create", self._revision)
 
     def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        try:
-            self._revision = services.record_update(
-                record=instance,
-                user=request.user,
-                values=serializer.validated_data,
-                reason=_reason(request, "Edited through the API"),
-                duplicate_override=_override(request),
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        return self._held("update")
+        return self._held("update", self.held_update(request, self.get_object(), kwargs.get("partial", False)))
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        try:
-            self._revision = services.record_delete(
-                record=instance, user=request.user, reason=_reason(request, "Removal proposed through the API")
-            )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        return self._held("destroy")
+        return self._held("destroy", self.perform_destroy(self.get_object()))
