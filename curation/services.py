@@ -1198,7 +1198,7 @@ def bulk_update(*, records, user, field, value, reason):
             if getattr(stored, fields[field].attname) == value:
                 continue
             setattr(stored, fields[field].attname, value)
-            if is_publishable(model) and stored_status(stored) == Status.PUBLISHED:
+            if is_public(stored):  # published, or a source or method record: a request in the batch
                 fresh = model._default_manager.get(pk=record.pk)
                 revision_propose(
                     record=fresh, user=user, values={field: value}, reason=f"Bulk edit: {reason}", batch=batch

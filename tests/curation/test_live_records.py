@@ -314,3 +314,20 @@ def test_editors_hear_of_a_new_source_and_the_author_of_the_decision(
     with django_capture_on_commit_callbacks(execute=True):
         services.revision_approve(revision=revision, user=editor)
     assert mailoutbox[-1].to == ["anna@example.org"] and "approved" in mailoutbox[-1].body
+
+
+def test_a_bulk_edit_of_sources_is_one_change_set(analyst, editor):
+    first, second = SourceFactory(slug="one", publisher="Old"), SourceFactory(slug="two", publisher="Old")
+    batch = services.bulk_update(
+        records=Source.objects.filter(pk__in=[first.pk, second.pk]),
+        user=analyst,
+        field="publisher",
+        value="Official Gazette",
+        reason="One publisher",
+    )
+    assert batch is not None
+    assert set(Source.objects.values_list("publisher", flat=True)) == {"Old"}
+    requests = list(requests_for(Source))
+    assert len(requests) == 2 and {r.batch for r in requests} == {batch}
+    services.revision_approve(revision=requests[0], user=editor)
+    assert set(Source.objects.values_list("publisher", flat=True)) == {"Official Gazette"}
