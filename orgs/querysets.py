@@ -29,6 +29,7 @@ from core.choices import PublicationStatus
 from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
 from countries.choices import LAW_EVENTS_STARTING_FORCE
 from countries.models import Law
+from countries.querysets import law_in_force
 
 from . import claims as claims_rule
 from . import classification as rule
@@ -255,6 +256,10 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         laws = laws_on(day, {row[5] for row in references} | {law_id for _, law_id in bases})
         return assemble(ids, references, bases, laws, method, day)
 
+    def landscape_today(self, method: Method | None = None):
+        """``stored_landscape`` of these types: what ``landscape_on`` gives for today, read from what is stored."""
+        return stored_landscape(list(self.order_by().values_list("pk", flat=True)), method)
+
     def existing_on(self, day):
         """
         Types that existed on ``day``: those without a legal form of their own (they
@@ -265,11 +270,11 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         # Correlated EXISTS, each an index lookup per candidate type (and per law it cites): an
         # IN over every legal basis and reference of the database cost 150 ms at scale 1000
         # even to show one type by its slug.
-        law_in_force = Exists(Law.objects.in_force_on(day).filter(pk=OuterRef("law_id")))
+        in_force = law_in_force(day)
         bases = LegalBasis.objects.filter(org_type=OuterRef("pk"))
         references = Reference.objects.filter(assessment__org_type=OuterRef("pk"))
         rests_on = Exists(bases) | Exists(references)
-        rests_on_in_force = Exists(bases.filter(law_in_force)) | Exists(references.filter(law_in_force))
+        rests_on_in_force = Exists(bases.filter(in_force)) | Exists(references.filter(in_force))
         return self.filter(Q(legally_institutionalized=False) | rests_on_in_force | ~rests_on)
 
     def ensure_cells(self, method: Method | None = None, batch_size=1000):
@@ -462,6 +467,66 @@ def assemble(type_ids, references, bases, laws, method, day):
         keys = {law_id: laws[law_id][2] for law_id in counted_laws[type_id]}
         landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown, keys)
     return landscapes
+
+
+def stored_landscape(ids, method: Method | None = None):
+    """
+    ``{type id: TypeLandscape}`` for the types with these ids today, read from what is stored for
+    today (each cell's finding, each law's status: ``orgs.landscape`` keeps them
+    current) instead of computed again from every reference: what ``landscape_on``
+    gives for today, field for field (``tests/orgs/test_landscape_today.py``), in
+    three queries whatever the number of types (five without ``method``). The
+    classification is the rule's over the stored findings.
+    """
+    day = today()
+    method = method or Method.read()
+    Assessment, Reference, LegalBasis = model("Assessment"), model("Reference"), model("LegalBasis")
+    stored = defaultdict(dict)
+    for type_id, sub_id, finding, kind in (
+        Assessment.objects.filter(org_type__in=ids)
+        .order_by()
+        .values_list("org_type_id", "sub_condition_id", "finding", "not_stipulated_kind")
+    ):
+        stored[type_id][sub_id] = (finding, kind)
+    law = ("law_id", "law__slug", "law__publication_status", "law__country__publication_status")
+    supporting = defaultdict(list)  # (type id, sub-condition id) -> [(finding, reference id)]
+    laws = defaultdict(dict)  # type id -> {law id: (shown, slug)}
+    published = PublicationStatus.PUBLISHED
+    counting = Reference.objects.filter(law_in_force(day), assessment__org_type__in=ids).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+    )
+    rows = counting.order_by("pk").values_list(
+        "pk", "assessment__org_type_id", "assessment__sub_condition_id", "finding", *law
+    )
+    bases = LegalBasis.objects.filter(law_in_force(day), org_type__in=ids).order_by().values_list("org_type_id", *law)
+    for pk, type_id, sub_id, finding, law_id, slug, status, country_status in rows:
+        supporting[(type_id, sub_id)].append((finding, pk))
+        laws[type_id][law_id] = (status == published and country_status == published, slug)
+    for type_id, law_id, slug, status, country_status in bases:
+        laws[type_id][law_id] = (status == published and country_status == published, slug)
+    landscapes = {}
+    for type_id in ids:
+        cells = {}
+        for sub_id in method.sub_conditions:
+            finding, kind = stored[type_id].get(sub_id, (rule.NOT_ASSESSED, ""))
+            refs = [pk for f, pk in supporting.get((type_id, sub_id), ()) if f == finding]
+            cells[sub_id] = Cell(finding, kind, refs)
+        result = rule.classify(((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features)
+        rests_on = laws[type_id]
+        shown = {law_id for law_id, (visible, _) in rests_on.items() if visible}
+        keys = {law_id: slug for law_id, (_, slug) in rests_on.items()}
+        landscapes[type_id] = TypeLandscape(cells, result, set(rests_on), shown, keys)
+    return landscapes
+
+
+def landscapes_on(ids, day: datetime.date | None, method: Method):
+    """
+    What a reader is shown of the types with these ids on ``day`` (today when None): today's
+    read from what is stored (``stored_landscape``), another day's computed (``landscape_on``).
+    """
+    if day is None or day == today():
+        return stored_landscape(ids, method)
+    return model("OrganizationType").objects.filter(pk__in=ids).landscape_on(day, method)
 
 
 def landscape_of(org_type, features, day: datetime.date | None = None):

@@ -27,7 +27,7 @@ from orgs import classification as rule
 from orgs.choices import ClassificationChoice, Finding, NotStipulatedKind
 from orgs.explanation import sentences
 from orgs.models import Assessment, Family, Feature, LegalBasis, OrganizationType, Reference, SubCondition
-from orgs.querysets import Method, landscape_of
+from orgs.querysets import Method, landscape_of, landscapes_on
 
 
 class FamilySerializer(FullCleanMixin, serializers.ModelSerializer):
@@ -204,9 +204,7 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         """Give every type of a page its landscape on the day asked, read for the whole page at once."""
         if not items:
             return
-        landscapes = OrganizationType.objects.filter(pk__in=[obj.pk for obj in items]).landscape_on(
-            self.context.get("as_of"), self.method()
-        )
+        landscapes = landscapes_on([obj.pk for obj in items], self.context.get("as_of"), self.method())
         for obj in items:
             obj._api_landscape = landscapes[obj.pk]
 
@@ -447,11 +445,7 @@ class CellSerializer(serializers.ModelSerializer):
         if wanted:
             if "_method" not in self.context:
                 self.context["_method"] = Method.read()
-            known.update(
-                OrganizationType.objects.filter(pk__in=wanted).landscape_on(
-                    self.context.get("as_of"), self.context["_method"]
-                )
-            )
+            known.update(landscapes_on(list(wanted), self.context.get("as_of"), self.context["_method"]))
 
     def to_representation(self, instance):
         self.read_landscapes([instance])
