@@ -167,6 +167,8 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         return (
             self.select_related("country", "family")
             .defer(*API_UNSHOWN_TEXTS["country"], "family__description")
+            # What list rows link by (``for_api_list``): a list with ``include=`` reads this queryset.
+            .annotate(country_code=models.F("country__code"), family_slug=models.F("family__slug"))
             .prefetch_related(
                 Prefetch(
                     "assessments", queryset=assessments.prefetch_related(Prefetch("references", queryset=references))
@@ -178,12 +180,14 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
     def for_api_list(self):
         """
         Types as the API's lists show them: their own columns (not the long
-        texts), the country's code and the family's slug, in one query. Their
-        cells and laws are read for the whole page at once (``landscape_on``).
+        texts), the country's code and the family's slug as ``country_code`` and
+        ``family_slug`` (the serializer's ``Meta.list_sources``: one instance per
+        row, not three), in one query. Their cells and laws are read for the
+        whole page at once (``landscapes_on``).
         """
         long_texts = ("description", "curator_note", "search_text")
         own = [f.name for f in self.model._meta.concrete_fields if f.name not in long_texts]
-        return self.select_related("country", "family").only(*own, "country__code", "family__slug")
+        return self.annotate(country_code=models.F("country__code"), family_slug=models.F("family__slug")).only(*own)
 
     def for_listing(self):
         """Types with country, family and their cells (and the references' sources), for marks, badges, citations."""

@@ -126,20 +126,27 @@ class PlannedListSerializer(serializers.ListSerializer):
     A list serializer that works out once per list, not once per row and
     field, how each field of its child reads a row: a method field calls its
     method, an identity field (``source='*'``) gets the row, a plain field reads
-    its attribute path and formats it (``None`` stays ``None``); any other
-    field goes through DRF as usual. The output is what ``ListSerializer``
+    its attribute path and formats it (``None`` stays ``None``), a related record
+    named in the child's ``Meta.list_sources`` is linked from the key the row
+    carries; any other field goes through DRF as usual. The output is what ``ListSerializer``
     gives, field for field (tests compare the two).
     """
 
     def plan(self):
         child, steps = self.child, []
         model_fields = {f.name for f in child.Meta.model._meta.concrete_fields}
+        # A related record's key as the list's queryset annotates it (``Meta.list_sources``, e.g.
+        # ``{"country": "country_code"}``): no related instance per row.
+        list_sources = getattr(child.Meta, "list_sources", {})
         for field in child._readable_fields:
-            if isinstance(field, serializers.SerializerMethodField):
+            if isinstance(field, LinkField) and field.field_name in list_sources:
+                how = (field.view_name, field.lookup_url_kwarg, operator.attrgetter(list_sources[field.field_name]))
+                steps.append((field.field_name, "link", how))
+            elif isinstance(field, serializers.SerializerMethodField):
                 steps.append((field.field_name, "method", getattr(child, field.method_name)))
             elif field.source == "*":
                 steps.append((field.field_name, "identity", field.to_representation))
-            elif type(field) in _PLAIN_FIELDS and field.source in model_fields:
+            elif (type(field) in _PLAIN_FIELDS or type(field) is KeyField) and field.source in model_fields:
                 if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
                     # What the field would look up for every value: the current time zone, once per list.
                     field.timezone = field.default_timezone()
@@ -159,12 +166,15 @@ class PlannedListSerializer(serializers.ListSerializer):
         items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
         self.before_rows(items)
         steps = self.plan()
+        request = self.context.get("request")
         rows = []
         for item in items:
             row = {}
             for name, kind, how in steps:
                 if kind == "method" or kind == "identity":
                     row[name] = how(item)
+                elif kind == "link":
+                    row[name] = link(request, how[0], how[1], how[2](item))
                 elif kind == "plain":
                     value = how[0](item)
                     row[name] = None if value is None else how[1](value)
@@ -219,10 +229,26 @@ def absolute_url(request, path):
 
 
 def link(request, view_name, kwarg, key):
-    """A related record as the API shows it: ``{"key": ..., "url": ...}`` (None without a key)."""
+    """
+    A related record as the API shows it: ``{"key": ..., "url": ...}`` (None without a key).
+    Within one request, a plain key goes straight into the absolute URL worked out for the
+    first key of the same view (a list links hundreds of records to a handful of views).
+    """
     if key is None or key == "":
         return None
-    return {"key": str(key), "url": absolute_url(request, object_path(view_name, kwarg, key))}
+    key = str(key)
+    if request is None or not _PLAIN_KEY.fullmatch(key):
+        return {"key": key, "url": absolute_url(request, object_path(view_name, kwarg, key))}
+    templates = getattr(request, "_sse_map_link_templates", None)
+    if templates is None:
+        templates = request._sse_map_link_templates = {}
+    template = templates.get((view_name, kwarg))
+    if template is not None:
+        return {"key": key, "url": template[0] + key + template[1]}
+    url = absolute_url(request, object_path(view_name, kwarg, key))
+    if url.count(key) == 1:
+        templates[(view_name, kwarg)] = tuple(url.split(key))
+    return {"key": key, "url": url}
 
 
 class LinkField(serializers.SlugRelatedField):

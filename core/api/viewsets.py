@@ -283,6 +283,8 @@ class APIViewSetMixin:
         # ``fields=`` and ``include=`` are checked before the first byte: once the stream has
         # started, a 400 can no longer be sent (the client would get a cut-off 200).
         self.get_serializer([], many=True)
+        # One context for every chunk: what a serializer reads once per list (the method, say) is read once.
+        context = self.get_serializer_context()
 
         def chunks():
             # The keys in order first (one query), then each chunk by its keys: every chunk
@@ -294,7 +296,7 @@ class APIViewSetMixin:
                 position = {pk: i for i, pk in enumerate(part)}
                 objects = sorted(queryset.filter(pk__in=part), key=lambda obj: position[obj.pk])
                 out = io.StringIO()
-                header = write_csv(self.get_serializer(objects, many=True).data, out, header)
+                header = write_csv(self.get_serializer(objects, many=True, context=context).data, out, header)
                 yield out.getvalue()
 
         response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")

@@ -192,6 +192,8 @@ class OrganizationTypeSerializer(FullCleanMixin, serializers.ModelSerializer):
         ]  # fmt: skip
         # Embedded only when asked for: ``?include=assessments,legal_bases``.
         optional_fields = ["assessments", "legal_bases"]
+        # What a list row carries of its country and family (``for_api_list``, ``PlannedListSerializer``).
+        list_sources = {"country": "country_code", "family": "family_slug"}
 
     # The landscape, computed once per page (or per object) --------------------
 
@@ -406,6 +408,8 @@ class CellListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, "all") else data)
+        # A list's own landscapes only: the chunks of a streamed export share one context.
+        self.context.pop("_landscapes", None)
         self.child.read_landscapes(items)
         return super().to_representation(items)
 
