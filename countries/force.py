@@ -23,9 +23,7 @@ STATUS_AFTER = {
 
 # The statuses of a law in force: after an event that started its force (``amended`` when an
 # amendment has passed since). ``status_on`` gives one of these exactly when ``in_force`` is true.
-STATUSES_IN_FORCE = frozenset(
-    {STATUS_AFTER[kind] for kind in LAW_EVENTS_STARTING_FORCE} | {LawStatus.AMENDED}
-)
+STATUSES_IN_FORCE = frozenset({STATUS_AFTER[kind] for kind in LAW_EVENTS_STARTING_FORCE} | {LawStatus.AMENDED})
 
 
 class Event(NamedTuple):
