@@ -6,6 +6,16 @@ from .choices import PublicationStatus
 from .search import with_search_text
 
 
+def prefetched_as(name):
+    """
+    The attribute a ``Prefetch(name, ..., to_attr=prefetched_as(name))`` fills with a plain list,
+    which the API's fields read instead of the relation (``core.api.serializers``): without
+    ``to_attr`` Django builds a filtered queryset for every row it prefetches for (a clone of
+    the prefetch's query each time: about 20 ms for a page of 100 laws).
+    """
+    return f"{name}_prefetched"
+
+
 class SearchTextQuerySetMixin:
     """
     Bulk writes keep the stored search text in step (``core.search``): ``bulk_create`` through

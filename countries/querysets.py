@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from caching.querysets import DataVersionQuerySet
 from core.choices import PublicationStatus
-from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
+from core.querysets import NaturalKeyQuerySet, PublishableQuerySet, prefetched_as
 
 from . import force
 from .choices import LAW_EVENTS_ENDING_FORCE, LAW_EVENTS_STARTING_FORCE
@@ -156,10 +156,11 @@ class LawQuerySet(PublishableQuerySet):
         """Laws with what the API shows of them, in a fixed number of queries."""
         Law, LawEvent = model("Law"), model("LawEvent")
         related = Law.objects.public() if public else Law.objects.all()
+        events = LawEvent.objects.select_related("source", "related_law__country")
         return self.select_related("country", "source").prefetch_related(
-            models.Prefetch("amends", queryset=related.order_by("pk")),
-            models.Prefetch("replaces", queryset=related.order_by("pk")),
-            models.Prefetch("events", queryset=LawEvent.objects.select_related("source", "related_law__country")),
+            models.Prefetch("amends", queryset=related.order_by("pk"), to_attr=prefetched_as("amends")),
+            models.Prefetch("replaces", queryset=related.order_by("pk"), to_attr=prefetched_as("replaces")),
+            models.Prefetch("events", queryset=events, to_attr=prefetched_as("events")),
         )
 
     def with_force_on(self, day: datetime.date):

@@ -12,7 +12,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
+
+from core.querysets import prefetched_as
 
 
 class FullCleanMixin:
@@ -251,6 +253,22 @@ def link(request, view_name, kwarg, key):
     return {"key": key, "url": url}
 
 
+class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+    """A to-many field that reads the list a ``to_attr`` prefetch left (``prefetched_as``), else the relation."""
+
+    def get_attribute(self, instance):
+        rows = getattr(instance, prefetched_as(self.source), None)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """A nested list that reads the list a ``to_attr`` prefetch left (``prefetched_as``), else the relation."""
+
+    def get_attribute(self, instance):
+        rows = getattr(instance, prefetched_as(self.source), None)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
 class LinkField(serializers.SlugRelatedField):
     """
     A related record by its public key: read as ``{"key", "url"}``, written as the key
@@ -261,6 +279,12 @@ class LinkField(serializers.SlugRelatedField):
         self.view_name = view_name
         self.lookup_url_kwarg = lookup_url_kwarg or slug_field
         super().__init__(slug_field=slug_field, **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # DRF's own, with the to-many field that reads a ``to_attr`` prefetch (DRF documents this hook).
+        many_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return PrefetchedManyRelatedField(child_relation=cls(*args, **kwargs), **many_kwargs)
 
     def to_representation(self, obj):
         return link(self.context.get("request"), self.view_name, self.lookup_url_kwarg, getattr(obj, self.slug_field))

@@ -2,7 +2,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.jsonld import license_iri
-from core.api.serializers import LINK_SCHEMA, CiteAsField, FullCleanMixin, KeyField, LinkField, ObjectURLField, link
+from core.api.serializers import (
+    LINK_SCHEMA,
+    CiteAsField,
+    FullCleanMixin,
+    KeyField,
+    LinkField,
+    ObjectURLField,
+    PrefetchedListSerializer,
+    link,
+)
 from core.models import MAX_YEAR, MIN_YEAR
 from core.querysets import can_see_drafts, is_public
 from countries.lineage import cycle_message, find_cycle, stored_links
@@ -126,6 +135,7 @@ class LawEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LawEvent
+        list_serializer_class = PrefetchedListSerializer
         fields = ["kind", "date", "date_precision", "related_law", "reference", "note", "source", "verification"]
 
     @extend_schema_field({**LINK_SCHEMA, "nullable": True})

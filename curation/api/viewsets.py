@@ -83,6 +83,8 @@ class CuratedWritesMixin(WritesMixin):
                 m2m=m2m,
                 duplicate_override=_override(self.request),
             )
+        # Answered as a GET of it reads it (what was prefetched before the edit is gone).
+        serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance
 
     def perform_destroy(self, instance):
         with _as_api_refusal():

@@ -14,7 +14,8 @@ def test_the_statuses_in_force_are_those_of_a_law_in_force_for_every_history_of_
     for length in range(4):
         for kinds in itertools.product(list(LawEventKind), repeat=length):
             for dates in itertools.product(DAYS, repeat=length):
-                events = [force.Event(date, kind, order) for order, (date, kind) in enumerate(zip(dates, kinds))]
+                pairs = enumerate(zip(dates, kinds, strict=True))
+                events = [force.Event(date, kind, order) for order, (date, kind) in pairs]
                 for law_kind in (LawKind.ACT, LawKind.BILL):
                     for day in (datetime.date(1999, 1, 1), *DAYS, datetime.date(2020, 1, 1)):
                         status = force.status_on(law_kind, events, day)
