@@ -25,6 +25,7 @@ at least one sub-condition under two of the core features", with the SSEOE carve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -116,6 +117,16 @@ def classify(cells: Iterable[tuple[str, str]], all_features: Iterable[str]) -> C
         if result not in reachable:
             reachable.append(result)
     return Classification(reachable[0], len(met), tuple(reachable), met, open_, missing)
+
+
+@functools.lru_cache(maxsize=4096)
+def classify_cells(cells: tuple[tuple[str, str], ...], all_features: tuple[str, ...]) -> Classification:
+    """
+    ``classify`` for a tuple of cells, remembered: the result depends only on the cells'
+    findings, and thousands of types share a few hundred combinations of them (the result is
+    immutable, so sharing it is safe).
+    """
+    return classify(cells, all_features)
 
 
 # A feature's state as the marks beside a type show it.

@@ -139,8 +139,8 @@ class OrganizationTypeFilterSet(APIFilterSet):
         method = Method.read()
         codes = {pk: (code, feature) for pk, (code, _short, feature, _order) in method.sub_conditions.items()}
         keep = []
-        for pk, landscape in queryset.landscape_on(day, method).items():
-            if self.matches(landscape.result, {codes[s]: c.finding for s, c in landscape.cells.items()}, wanted):
+        for pk, (result, cells) in queryset.findings_on(day, method).items():
+            if self.matches(result, {codes[s]: finding for s, finding in cells.items()}, wanted):
                 keep.append(pk)
         return queryset.filter(pk__in=keep)
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from caching.querysets import DataVersionQuerySet
 from core.choices import PublicationStatus
+from core.memory import collector_paused
 from core.querysets import NaturalKeyQuerySet, PublishableQuerySet
 from countries.choices import LAW_EVENTS_STARTING_FORCE
 from countries.models import Law
@@ -264,6 +265,32 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         """``stored_landscape`` of these types: what ``landscape_on`` gives for today, read from what is stored."""
         return stored_landscape(list(self.order_by().values_list("pk", flat=True)), method)
 
+    def findings_on(self, day: datetime.date, method: Method):
+        """
+        ``{type id: (Classification, {sub-condition id: finding})}`` for these types on ``day``:
+        what ``landscape_on`` gives of their cells' findings and classification, without the
+        laws and supporting references it also works out (for the derived filters of a day,
+        which read every type): two queries, the references that count that day read by the
+        database (``counting_on``).
+        """
+        Reference = model("Reference")
+        ids = list(self.order_by().values_list("pk", flat=True))
+        with collector_paused():
+            found = defaultdict(set)
+            rows = Reference.objects.filter(assessment__org_type__in=ids).counting_on(day).order_by()
+            for type_id, sub_id, finding in rows.values_list(
+                "assessment__org_type_id", "assessment__sub_condition_id", "finding"
+            ):
+                found[(type_id, sub_id)].add(finding)
+            subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
+            features = tuple(method.features)
+            out = {}
+            for type_id in ids:
+                cells = {sub_id: rule.cell_finding(found.get((type_id, sub_id), ())) for sub_id, _ in subs}
+                result = rule.classify_cells(tuple((feature, cells[s]) for s, feature in subs), features)
+                out[type_id] = (result, cells)
+            return out
+
     def existing_on(self, day):
         """
         Types that existed on ``day``: those without a legal form of their own (they
@@ -444,33 +471,38 @@ def assemble(type_ids, references, bases, laws, method, day):
     """
     ``{type id: TypeLandscape}`` from plain values: ``references`` as ``(pk, type id,
     sub-condition id, finding, not-stipulated kind, law id, valid from, valid until)``,
-    ``bases`` as ``(type id, law id)``, ``laws`` as ``laws_on`` gives them.
+    ``bases`` as ``(type id, law id)``, ``laws`` as ``laws_on`` gives them. The collector
+    is paused meanwhile (``collector_paused``: nothing built here holds a cycle).
     """
-    found = defaultdict(lambda: defaultdict(list))  # type -> sub-condition -> [(finding, kind, ref id)]
-    counted_laws = defaultdict(set)
-    for pk, type_id, sub_id, finding, kind, law_id, valid_from, valid_until in references:
-        if reference_counts(laws[law_id][0], valid_from, valid_until, day):
-            found[type_id][sub_id].append((finding, kind, pk))
-            counted_laws[type_id].add(law_id)
-    for type_id, law_id in bases:
-        if laws[law_id][0]:
-            counted_laws[type_id].add(law_id)
-    landscapes = {}
-    for type_id in type_ids:
-        cells = {}
-        for sub_id in method.sub_conditions:
-            rows = found[type_id].get(sub_id, [])
-            finding = rule.cell_finding(f for f, _, _ in rows)
-            supporting = [r for r in rows if r[0] == finding]
-            kind = ""
-            if finding == rule.NOT_STIPULATED:
-                kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
-            cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
-        result = rule.classify(((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features)
-        shown = {law_id for law_id in counted_laws[type_id] if laws[law_id][1]}
-        keys = {law_id: laws[law_id][2] for law_id in counted_laws[type_id]}
-        landscapes[type_id] = TypeLandscape(cells, result, counted_laws[type_id], shown, keys)
-    return landscapes
+    with collector_paused():
+        found = defaultdict(list)  # (type, sub-condition) -> [(finding, kind, ref id)]
+        counted_laws = defaultdict(set)
+        for pk, type_id, sub_id, finding, kind, law_id, valid_from, valid_until in references:
+            if reference_counts(laws[law_id][0], valid_from, valid_until, day):
+                found[(type_id, sub_id)].append((finding, kind, pk))
+                counted_laws[type_id].add(law_id)
+        for type_id, law_id in bases:
+            if laws[law_id][0]:
+                counted_laws[type_id].add(law_id)
+        subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
+        features = tuple(method.features)
+        landscapes = {}
+        for type_id in type_ids:
+            cells = {}
+            for sub_id, _feature in subs:
+                rows = found.get((type_id, sub_id), ())
+                finding = rule.cell_finding(f for f, _, _ in rows)
+                supporting = [r for r in rows if r[0] == finding]
+                kind = ""
+                if finding == rule.NOT_STIPULATED:
+                    kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
+                cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
+            result = rule.classify_cells(tuple((feature, cells[s].finding) for s, feature in subs), features)
+            counted = counted_laws.get(type_id, set())
+            shown = {law_id for law_id in counted if laws[law_id][1]}
+            keys = {law_id: laws[law_id][2] for law_id in counted}
+            landscapes[type_id] = TypeLandscape(cells, result, counted, shown, keys)
+        return landscapes
 
 
 def stored_landscape(ids, method: Method | None = None):
@@ -496,9 +528,7 @@ def stored_landscape(ids, method: Method | None = None):
     supporting = defaultdict(list)  # (type id, sub-condition id) -> [(finding, reference id)]
     laws = defaultdict(dict)  # type id -> {law id: (shown, slug)}
     published = PublicationStatus.PUBLISHED
-    counting = Reference.objects.filter(law_in_force(day), assessment__org_type__in=ids).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gt=day)
-    )
+    counting = Reference.objects.filter(assessment__org_type__in=ids).counting_on(day)
     rows = counting.order_by("pk").values_list(
         "pk", "assessment__org_type_id", "assessment__sub_condition_id", "finding", *law
     )
@@ -508,14 +538,16 @@ def stored_landscape(ids, method: Method | None = None):
         laws[type_id][law_id] = (status == published and country_status == published, slug)
     for type_id, law_id, slug, status, country_status in bases:
         laws[type_id][law_id] = (status == published and country_status == published, slug)
+    subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
+    features = tuple(method.features)
     landscapes = {}
     for type_id in ids:
         cells = {}
-        for sub_id in method.sub_conditions:
+        for sub_id, _feature in subs:
             finding, kind = stored[type_id].get(sub_id, (rule.NOT_ASSESSED, ""))
             refs = [pk for f, pk in supporting.get((type_id, sub_id), ()) if f == finding]
             cells[sub_id] = Cell(finding, kind, refs)
-        result = rule.classify(((method.sub_conditions[s][2], c.finding) for s, c in cells.items()), method.features)
+        result = rule.classify_cells(tuple((feature, cells[s].finding) for s, feature in subs), features)
         rests_on = laws[type_id]
         shown = {law_id for law_id, (visible, _) in rests_on.items() if visible}
         keys = {law_id: slug for law_id, (_, slug) in rests_on.items()}
@@ -586,6 +618,16 @@ class ReferenceQuerySet(DataVersionQuerySet):
 
     def type_ids(self):
         return set(self.order_by().values_list("assessment__org_type_id", flat=True))
+
+    def counting_on(self, day: datetime.date):
+        """
+        The references that count on ``day``: ``reference_counts`` as a filter (their law in
+        force that day, the day within their own period), for the database to apply;
+        ``tests/orgs/test_landscape_today.py`` checks the two agree on every reference.
+        """
+        started = Q(valid_from__isnull=True) | Q(valid_from__lte=day)
+        not_ended = Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        return self.filter(law_in_force(day)).filter(started, not_ended)
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)

@@ -16,7 +16,7 @@ from countries.choices import LawEventKind
 from countries.force import STATUSES_IN_FORCE
 from countries.models import Law, LawEvent
 from orgs.models import OrganizationType
-from orgs.querysets import Method, landscapes_on, stored_landscape
+from orgs.querysets import Method, landscapes_on, reference_counts, stored_landscape
 from tests.factories import LawFactory, LegalBasisFactory, OrganizationTypeFactory, give_evidence, not_stipulated
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,39 @@ def test_another_day_is_computed_not_read(django_assert_num_queries):
     assert as_values(landscapes_on([org_type.pk], day, method)) == as_values(expected)
     with django_assert_num_queries(3):
         stored_landscape([org_type.pk], method)
+
+
+DAYS = [datetime.date(1995, 6, 1), datetime.date(2013, 1, 1), datetime.date(2015, 1, 1), None]
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_the_references_counting_on_a_day_are_those_the_rule_counts(day):
+    """``counting_on`` (the database's filter) against ``reference_counts`` (the rule in Python), reference by reference."""
+    from orgs.models import Reference  # noqa: PLC0415 - only this test reads references directly
+
+    call_command("generate_synthetic", scale=1, seed=5, verbosity=0)
+    day = day or timezone.localdate()
+    in_force = set(Law.objects.in_force_on(day).values_list("pk", flat=True))
+    expected = {
+        pk
+        for pk, law_id, start, end in Reference.objects.values_list("pk", "law_id", "valid_from", "valid_until")
+        if reference_counts(law_id in in_force, start, end, day)
+    }
+    assert set(Reference.objects.counting_on(day).values_list("pk", flat=True)) == expected
+    # Before the synthetic laws came into force fewer references count; afterwards some do.
+    assert len(expected) < Reference.objects.count() if day.year < 2000 else expected
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_findings_on_a_day_are_those_of_the_landscape(day, django_assert_num_queries):
+    call_command("generate_synthetic", scale=1, seed=6, verbosity=0)
+    types = OrganizationType.objects.all()
+    method = Method.read()
+    landscapes = types.landscape_on(day, method)
+    with django_assert_num_queries(2):
+        findings = types.findings_on(day or timezone.localdate(), method)
+    assert findings.keys() == landscapes.keys()
+    for pk, (result, cells) in findings.items():
+        assert result == landscapes[pk].result
+        assert cells == {sub: cell.finding for sub, cell in landscapes[pk].cells.items()}
+    assert len({result.classification for result, _ in findings.values()}) > 1
