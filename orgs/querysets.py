@@ -91,8 +91,14 @@ class Method:
         }
         return cls(features, subs)
 
+    def __post_init__(self):
+        self._in_order = sorted(self.sub_conditions, key=lambda pk: self.sub_conditions[pk][3])
+
     def ordered(self, sub_condition_ids):
-        return sorted(sub_condition_ids, key=lambda pk: self.sub_conditions[pk][3])
+        ids = list(sub_condition_ids)
+        if ids == self._in_order:  # a landscape's cells, built in the method's order: nothing to sort
+            return ids
+        return sorted(ids, key=lambda pk: self.sub_conditions[pk][3])
 
 
 @dataclass
@@ -514,8 +520,12 @@ def stored_landscape(ids, method: Method | None = None):
     three queries whatever the number of types (five without ``method``). The
     classification is the rule's over the stored findings.
     """
+    with collector_paused():
+        return _stored_landscape(ids, method or Method.read())
+
+
+def _stored_landscape(ids, method):
     day = today()
-    method = method or Method.read()
     Assessment, Reference, LegalBasis = model("Assessment"), model("Reference"), model("LegalBasis")
     stored = defaultdict(dict)
     for type_id, sub_id, finding, kind in (

@@ -16,7 +16,7 @@ from . import jsonld
 
 def is_link(value):
     """A related record as the API shows it: ``{"key", "url"}``."""
-    return isinstance(value, dict) and set(value) == {"key", "url"}
+    return isinstance(value, dict) and len(value) == 2 and "key" in value and "url" in value
 
 
 def _cell(value):

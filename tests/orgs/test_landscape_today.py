@@ -15,7 +15,7 @@ from django.utils import timezone
 from countries.choices import LawEventKind
 from countries.force import STATUSES_IN_FORCE
 from countries.models import Law, LawEvent
-from orgs.models import OrganizationType
+from orgs.models import OrganizationType, Reference
 from orgs.querysets import Method, landscapes_on, reference_counts, stored_landscape
 from tests.factories import LawFactory, LegalBasisFactory, OrganizationTypeFactory, give_evidence, not_stipulated
 
@@ -98,8 +98,7 @@ DAYS = [datetime.date(1995, 6, 1), datetime.date(2013, 1, 1), datetime.date(2015
 
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_the_references_counting_on_a_day_are_those_the_rule_counts(day):
-    """``counting_on`` (the database's filter) against ``reference_counts`` (the rule in Python), reference by reference."""
-    from orgs.models import Reference  # noqa: PLC0415 - only this test reads references directly
+    """``counting_on`` (the database's filter) against ``reference_counts`` (the rule), reference by reference."""
 
     call_command("generate_synthetic", scale=1, seed=5, verbosity=0)
     day = day or timezone.localdate()
