@@ -51,7 +51,7 @@ BUDGETS = {
     "api org-types deep page (cursor)": 9,
     "api org-types ?search=": 10,
     "api org-types ?as_of=": 10,
-    "api org-types ?as_of= derived": 16,
+    "api org-types ?as_of= derived": 14,
     "api laws": 7,
     "api laws ?as_of=": 7,
     "api laws ?search=": 8,

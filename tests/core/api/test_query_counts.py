@@ -116,7 +116,7 @@ CASES = {
     "laws-search": (build_laws, "search=cooperatives act", 8),
     # The lists read each page's cells, references and laws on the day (landscape_on): five queries.
     "org-types": (build_org_types, "", 9),
-    "org-types-as-of": (build_org_types, "as_of=2015-01-01&classification=sseoe", 16),
+    "org-types-as-of": (build_org_types, "as_of=2015-01-01&classification=sseoe", 14),
     "org-types-filtered": (build_org_types, "sub_condition=for-profit&feature=social&country=PH&law={laws}", 14),
     "org-types-since": (build_org_types, "updated_since=2000-01-01T00:00:00Z", 9),
     # Search: one more query (whether any record matches the words) than the list.
