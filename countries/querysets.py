@@ -237,9 +237,6 @@ class LawQuerySet(PublishableQuerySet):
         )
 
 
-# Sent with ``law_ids`` (a set) after the dated events of these laws changed: their force
-# on some day, and so whatever rests on them, may have changed. ``orgs`` listens (it
-# reclassifies the types whose references rest on these laws).
 def law_in_force(day: datetime.date, through: str = "law"):
     """
     A filter for rows that point to a law (by the foreign key ``through``) whose law is in
@@ -251,6 +248,9 @@ def law_in_force(day: datetime.date, through: str = "law"):
     return Exists(model("Law").objects.in_force_on(day).filter(pk=OuterRef(f"{through}_id")))
 
 
+# Sent with ``law_ids`` (a set) after the dated events of these laws changed: their force
+# on some day, and so whatever rests on them, may have changed. ``orgs`` listens (it
+# reclassifies the types whose references rest on these laws).
 laws_changed = Signal()
 
 

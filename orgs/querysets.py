@@ -93,6 +93,12 @@ class Method:
 
     def __post_init__(self):
         self._in_order = sorted(self.sub_conditions, key=lambda pk: self.sub_conditions[pk][3])
+        self._features = tuple(self.features)
+
+    def classify(self, findings):
+        """The rule's classification of a type whose cells have these ``{sub-condition id: finding}``."""
+        cells = tuple((self.sub_conditions[pk][2], findings[pk]) for pk in self.sub_conditions)
+        return rule.classify_cells(cells, self._features)
 
     def ordered(self, sub_condition_ids):
         ids = list(sub_condition_ids)
@@ -267,10 +273,6 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         laws = laws_on(day, {row[5] for row in references} | {law_id for _, law_id in bases})
         return assemble(ids, references, bases, laws, method, day)
 
-    def landscape_today(self, method: Method | None = None):
-        """``stored_landscape`` of these types: what ``landscape_on`` gives for today, read from what is stored."""
-        return stored_landscape(list(self.order_by().values_list("pk", flat=True)), method)
-
     def findings_on(self, day: datetime.date, method: Method):
         """
         ``{type id: (Classification, {sub-condition id: finding})}`` for these types on ``day``:
@@ -288,13 +290,12 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
                 "assessment__org_type_id", "assessment__sub_condition_id", "finding"
             ):
                 found[(type_id, sub_id)].add(finding)
-            subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
-            features = tuple(method.features)
             out = {}
             for type_id in ids:
-                cells = {sub_id: rule.cell_finding(found.get((type_id, sub_id), ())) for sub_id, _ in subs}
-                result = rule.classify_cells(tuple((feature, cells[s]) for s, feature in subs), features)
-                out[type_id] = (result, cells)
+                cells = {
+                    sub_id: rule.cell_finding(found.get((type_id, sub_id), ())) for sub_id in method.sub_conditions
+                }
+                out[type_id] = (method.classify(cells), cells)
             return out
 
     def existing_on(self, day):
@@ -490,12 +491,10 @@ def assemble(type_ids, references, bases, laws, method, day):
         for type_id, law_id in bases:
             if laws[law_id][0]:
                 counted_laws[type_id].add(law_id)
-        subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
-        features = tuple(method.features)
         landscapes = {}
         for type_id in type_ids:
             cells = {}
-            for sub_id, _feature in subs:
+            for sub_id in method.sub_conditions:
                 rows = found.get((type_id, sub_id), ())
                 finding = rule.cell_finding(f for f, _, _ in rows)
                 supporting = [r for r in rows if r[0] == finding]
@@ -503,7 +502,7 @@ def assemble(type_ids, references, bases, laws, method, day):
                 if finding == rule.NOT_STIPULATED:
                     kind = "contrary" if any(k == "contrary" for _, k, _ in supporting) else "silent"
                 cells[sub_id] = Cell(finding, kind, [pk for _, _, pk in supporting])
-            result = rule.classify_cells(tuple((feature, cells[s].finding) for s, feature in subs), features)
+            result = method.classify({sub_id: cell.finding for sub_id, cell in cells.items()})
             counted = counted_laws.get(type_id, set())
             shown = {law_id for law_id in counted if laws[law_id][1]}
             keys = {law_id: laws[law_id][2] for law_id in counted}
@@ -548,16 +547,14 @@ def _stored_landscape(ids, method):
         laws[type_id][law_id] = (status == published and country_status == published, slug)
     for type_id, law_id, slug, status, country_status in bases:
         laws[type_id][law_id] = (status == published and country_status == published, slug)
-    subs = [(sub_id, info[2]) for sub_id, info in method.sub_conditions.items()]
-    features = tuple(method.features)
     landscapes = {}
     for type_id in ids:
         cells = {}
-        for sub_id, _feature in subs:
+        for sub_id in method.sub_conditions:
             finding, kind = stored[type_id].get(sub_id, (rule.NOT_ASSESSED, ""))
             refs = [pk for f, pk in supporting.get((type_id, sub_id), ()) if f == finding]
             cells[sub_id] = Cell(finding, kind, refs)
-        result = rule.classify_cells(tuple((feature, cells[s].finding) for s, feature in subs), features)
+        result = method.classify({sub_id: cell.finding for sub_id, cell in cells.items()})
         rests_on = laws[type_id]
         shown = {law_id for law_id, (visible, _) in rests_on.items() if visible}
         keys = {law_id: slug for law_id, (_, slug) in rests_on.items()}

@@ -66,9 +66,7 @@ class CuratedWritesMixin(WritesMixin):
         if isinstance(created, Revision):  # a source or method record: held for review
             self._revision = created
             return
-        # Answered as a GET of it reads it (the view's queryset adds what is counted), so the
-        # answer's ETag is the one the next GET gives.
-        serializer.instance = self.get_queryset().filter(pk=created.pk).first() or created
+        serializer.instance = self.as_read(created)
 
     def perform_update(self, serializer):
         instance = serializer.instance
@@ -83,8 +81,14 @@ class CuratedWritesMixin(WritesMixin):
                 m2m=m2m,
                 duplicate_override=_override(self.request),
             )
-        # Answered as a GET of it reads it (what was prefetched before the edit is gone).
-        serializer.instance = self.get_queryset().filter(pk=instance.pk).first() or instance
+        serializer.instance = self.as_read(instance)
+
+    def as_read(self, record):
+        """
+        The record as a GET of it reads it (the view's queryset adds what is counted and
+        prefetched, none of it from before the write), so the answer's ETag is the next GET's.
+        """
+        return self.get_queryset().filter(pk=record.pk).first() or record
 
     def perform_destroy(self, instance):
         with _as_api_refusal():

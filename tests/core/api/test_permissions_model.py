@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIRequestFactory
 
 from core.api.permissions import ModelPermissionsOrAnonReadOnly
+from orgs.models import OrganizationType
 from sse_map.urls import api_router
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,6 @@ def test_the_permission_does_not_build_the_served_queryset():
 
         def get_queryset(self):
             raise AssertionError("built")
-
-    from orgs.models import OrganizationType  # noqa: PLC0415 - the model is the point of this test only
 
     view = View()
     view.queryset = OrganizationType.objects.all()
