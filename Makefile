@@ -77,8 +77,11 @@ run: data
 	@echo "Serving SSE Map at http://$(HOST):$(PORT)/ (admin at /admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist), each test file on one worker, so that a module's
+# shipped dataset is loaded once; TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 check-data: data
 	$(MANAGE) check_data

@@ -17,9 +17,26 @@ from django.utils import timezone  # noqa: E402
 
 from curation.dataset import default_paths  # noqa: E402
 from orgs import landscape  # noqa: E402
-from tests.fixtures.curation import note_roles  # noqa: E402
+from tests.fixtures.curation import note_roles, restore_roles  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.curation", "tests.fixtures.public"]
+
+
+# What the session's set-up leaves for the hooks below: the database blocker.
+SESSION = {}
+
+
+def load_method():
+    call_command("load_dataset", str(default_paths()[0]), verbosity=0)
+
+
+def is_transactional(item):
+    """Whether the test runs outside a rolled-back transaction, so that its database is flushed at the end."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +46,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     roles the migrations granted are noted (``tests.fixtures.curation.ROLES``), so that a
     transactional test can restore them after an earlier one flushed the database.
     """
+    SESSION["db_blocker"] = django_db_blocker
     with django_db_blocker.unblock():
-        call_command("load_dataset", str(default_paths()[0]), verbosity=0)
+        load_method()
         note_roles()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """
+    A transactional test ends by flushing every table: the method and the roles come back, so
+    that what runs next on this worker finds the database as ``django_db_setup`` left it. (In a
+    single process the transactional tests run last; under pytest-xdist a worker takes test files
+    in turn, and a file of ordinary tests may follow a transactional one.)
+    """
+    result = yield
+    if is_transactional(item):
+        with SESSION["db_blocker"].unblock():
+            load_method()
+            restore_roles()
+    return result
 
 
 @pytest.fixture(scope="module")
