@@ -33,14 +33,14 @@ is followed, as an HTTP client does, and the checks apply to the answer it leads
 (a generated URL past the server's limit, documented) counts as a rejection.
 
 The number of examples per operation is ``SSE_MAP_FUZZ_EXAMPLES``: 25 in the
-ordinary suite (SQLite and PostgreSQL), 200 in the dedicated ``.ci/run`` step.
+ordinary suite (SQLite and PostgreSQL), 200 in the dedicated ``.ci/run`` step, which runs the
+two shares of the operations on two workers.
 """
 
 import os
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +50,9 @@ from schemathesis import GenerationMode
 from sse_map.wsgi import application
 
 EXAMPLES = int(os.environ.get("SSE_MAP_FUZZ_EXAMPLES", "25"))
+# The operations are dealt into this many tests, which pytest-xdist runs side by side:
+# together they fuzz every operation once.
+SHARES = 2
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -62,12 +65,13 @@ def read_operations():
     return [result.ok() for result in schema.include(method=["GET"]).get_all_operations()]
 
 
-def test_every_read_operation_survives_fuzzing(settings_dataset):
+@pytest.mark.parametrize("share", range(SHARES))
+def test_every_read_operation_survives_fuzzing(settings_dataset, share):
     """Every GET operation answers generated valid and invalid requests without a 5xx, within its schema."""
     operations = read_operations()
     assert len(operations) >= 10, [op.label for op in operations]
     failures = {}
-    cases = [(operation, mode) for operation in operations for mode in GenerationMode]
+    cases = [(operation, mode) for operation in operations[share::SHARES] for mode in GenerationMode]
     for operation, mode in cases:
 
         @given(case=operation.as_strategy(generation_mode=mode).map(without_exclusive_pairs))
@@ -107,14 +111,13 @@ def without_exclusive_pairs(case):
 
 
 @pytest.fixture
-def settings_dataset(db, settings):
+def settings_dataset(full_dataset, settings):
     """
-    The shipped dataset, and no throttling: thousands of requests must reach the views, not a 429.
-    As Django's test client does, requests keep the test's database connection (and transaction)
-    open instead of closing it when they finish.
+    The shipped dataset (loaded once for both shares on a worker), and no throttling: thousands
+    of requests must reach the views, not a 429. As Django's test client does, requests keep the
+    test's database connection (and transaction) open instead of closing it when they finish.
     """
     settings.API_ANON_THROTTLE_RATE = None
-    call_command("load_dataset", verbosity=0)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
