@@ -31,7 +31,10 @@ COMMON_PARAMETERS = {"format", "page", "page_size", "cursor", "ordering", "all",
 # Set on the request by the layer that answers ``?release=`` (releases.middleware): the reader
 # is shown what an anonymous reader saw, whoever they are.
 READ_AS_PUBLIC = "sse_map_read_as_public"
-STREAM_CHUNK = 500
+# Records per chunk of a streamed CSV. Each chunk costs a few queries whatever its size, and
+# its references are read in one query whose time is mostly per row: at scale 100 (10,200
+# types) 2,000 a chunk read the export in 23 queries and 0.7 s of SQL, 500 in 83 and 1.3 s.
+STREAM_CHUNK = 2000
 TRUE_VALUES = {"1", "true", "yes"}
 FALSE_VALUES = {"0", "false", "no"}
 
