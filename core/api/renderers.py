@@ -9,7 +9,7 @@ import io
 from geojson_rewind import rewind
 from rest_framework import renderers
 
-from core.safe_cells import neutralise
+from core.safe_cells import TRIGGERS, neutralise
 
 from . import jsonld
 
@@ -50,7 +50,10 @@ def flatten(item, prefix=""):
     row = {}
     for key, value in item.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and not is_link(value):
+        if type(value) is str:
+            # Most cells are plain text: only one that starts like a formula is looked at again.
+            row[name] = neutralise(value) if value.startswith(TRIGGERS) else value
+        elif isinstance(value, dict) and not is_link(value):
             row.update(flatten(value, f"{name}."))
         elif is_table_of_its_own(value):
             row[name] = TABLE_OF_ITS_OWN

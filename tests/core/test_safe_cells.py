@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.api.renderers import flatten
 from core.safe_cells import neutralise, restore
 from countries.models import Law, Statistic
 
@@ -34,6 +35,23 @@ def test_numbers_dates_and_plain_text_are_left_alone(value):
     """Negative numbers, ISO dates and ordinary text are written as they are."""
     assert neutralise(value) == value
     assert restore(value) == value
+
+
+@pytest.mark.parametrize(
+    "value", [*PAYLOADS, "\tx", "\rx", "-12.5", "+3", "2014-07-31", "Act", "", "'=1", None, 7, True]
+)
+def test_a_csv_row_writes_each_cell_as_neutralise_says(value):
+    """``flatten`` reads plain text by a shorter way than other values: both give what ``neutralise`` gives."""
+    link = {"key": value if isinstance(value, str) else "k", "url": "http://testserver/x/"}
+    row = flatten({"text": value, "nested": {"text": value}, "link": link, "keys": [link, link]})
+    key = neutralise(link["key"])
+    expected = "" if value is None else "true" if value is True else neutralise(str(value))
+    assert row == {
+        "text": expected,
+        "nested.text": expected,
+        "link": key,
+        "keys": neutralise(f"{link['key']} {link['key']}"),
+    }
 
 
 @pytest.fixture
