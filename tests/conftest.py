@@ -33,9 +33,10 @@ def load_method():
 def is_transactional(item):
     """Whether the test runs outside a rolled-back transaction, so that its database is flushed at the end."""
     marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(fixtures)
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(getattr(item, "fixturenames", ()))
     )
 
 
@@ -58,10 +59,12 @@ def pytest_runtest_teardown(item, nextitem):
     A transactional test ends by flushing every table: the method and the roles come back, so
     that what runs next on this worker finds the database as ``django_db_setup`` left it. (In a
     single process the transactional tests run last; under pytest-xdist a worker takes test files
-    in turn, and a file of ordinary tests may follow a transactional one.)
+    in turn, and a file of ordinary tests may follow a transactional one.) Before another
+    transactional test, or at the end, nothing is loaded: that test starts from a flushed
+    database as it always did.
     """
     result = yield
-    if is_transactional(item):
+    if is_transactional(item) and nextitem is not None and not is_transactional(nextitem):
         with SESSION["db_blocker"].unblock():
             load_method()
             restore_roles()
