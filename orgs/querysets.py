@@ -221,9 +221,9 @@ class OrganizationTypeQuerySet(PublishableQuerySet):
         ``with_feature_states`` for the marks.
         """
         return self.select_related("country", "family").only(
-            "slug", "name", "local_name", "classification", "classification_max", "settled", "features_met",
-            "publication_status", "country__code", "country__slug", "country__name", "country__local_name",
-            "country__publication_status", "family__slug", "family__name", "family__order",
+            "slug", "name", "local_name", "legally_institutionalized", "classification", "classification_max",
+            "settled", "features_met", "publication_status", "country__code", "country__slug", "country__name",
+            "country__local_name", "country__publication_status", "family__slug", "family__name", "family__order",
         )  # fmt: skip
 
     def with_feature_states(self):

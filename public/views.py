@@ -279,7 +279,8 @@ class CountryDetailView(DetailView):
         if as_of:
             org_types = as_they_stood(org_types.existing_on(as_of), as_of)
         else:
-            org_types = list(org_types.for_listing())
+            # Today's marks from the stored findings (one query): no cell or reference instances.
+            org_types = org_types.for_marks().with_feature_states()
         statistics = list(Statistic.objects.public().filter(country=country).select_related("source", "org_type"))
         sources = {s.pk: s for s in country.narrative_sources.all()}
         for law in laws:
@@ -288,11 +289,10 @@ class CountryDetailView(DetailView):
             for event in law.events.all():
                 if event.source:
                     sources[event.source.pk] = event.source
-        for org_type in org_types:
-            for cell in org_type.assessments.all():
-                for row in cell.references.all():
-                    if row.source:
-                        sources[row.source.pk] = row.source
+        # The sources of the listed types' references, whichever day they count on.
+        cited = Reference.objects.filter(assessment__org_type__in=[t.pk for t in org_types], source__isnull=False)
+        for source in Source.objects.filter(pk__in=cited.values("source_id")):
+            sources[source.pk] = source
         for stat in statistics:
             if stat.source:
                 sources[stat.source.pk] = stat.source

@@ -83,7 +83,8 @@ def test_country_page_shows_narrative_timeline_types_statistics_sources(client, 
 
 def test_country_page_query_count_is_constant(client, django_assert_num_queries, landscape):
     """A country page with three laws, types and statistics needs a fixed number of queries."""
-    # The types come with their cells and the cells' references (two prefetches).
+    # The types come with their stored findings (one query, no cell instances) and the sources
+    # of their cells' references (one query).
     with django_assert_num_queries(11):
         html = client.get(landscape[0].get_absolute_url()).content.decode()
     # Narrative, law, reference and statistic sources (1 + 3 + 8 + 3), each listed once.
