@@ -115,7 +115,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
     finding = serializers.SerializerMethodField()
     not_stipulated_kind = serializers.SerializerMethodField()
-    references = serializers.SerializerMethodField()
+    # Declared, not built per cell: its fields are bound once for the whole list of cells.
+    references = ReferenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
@@ -134,10 +135,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=NotStipulatedKind.choices, allow_blank=True))
     def get_not_stipulated_kind(self, cell):
         return self._cell(cell).not_stipulated_kind
-
-    @extend_schema_field(ReferenceSerializer(many=True))
-    def get_references(self, cell):
-        return ReferenceSerializer(cell.references.all(), many=True, context=self.context).data
 
 
 class LegalBasisSerializer(serializers.ModelSerializer):
@@ -432,7 +429,8 @@ class CellSerializer(serializers.ModelSerializer):
     feature = LinkField("api:feature-detail", "code", source="sub_condition.feature", read_only=True)
     finding = serializers.SerializerMethodField()
     not_stipulated_kind = serializers.SerializerMethodField()
-    references = serializers.SerializerMethodField()
+    # Declared, not built per cell: its fields are bound once for the whole page.
+    references = CellReferenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
@@ -479,7 +477,3 @@ class CellSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=NotStipulatedKind.choices, allow_blank=True))
     def get_not_stipulated_kind(self, cell):
         return self._cell(cell).not_stipulated_kind
-
-    @extend_schema_field(CellReferenceSerializer(many=True))
-    def get_references(self, cell):
-        return CellReferenceSerializer(cell.references.all(), many=True, context=self.context).data
