@@ -69,6 +69,31 @@ def _cursor_after(slug):
     return f"/api/v1/org-types/?page_size=100&cursor={PageNumberPagination().encode(list(row))}"
 
 
+def _cell():
+    """The first cell of the first synthetic type, by its key (the type's slug and the short code)."""
+    from orgs.models import Assessment  # bench/run.py imports this module before it sets Django up
+
+    cell = (
+        Assessment.objects.filter(org_type__slug__startswith="syn-", org_type__publication_status="published")
+        .select_related("org_type", "sub_condition")
+        .order_by("org_type__slug", "sub_condition__short_code")
+        .first()
+    )
+    return f"/api/v1/assessments/{cell.org_type.slug}.{cell.sub_condition.short_code}/" if cell else None
+
+
+def _source():
+    from countries.models import Source  # bench/run.py imports this module before it sets Django up
+
+    return Source.objects.filter(slug__startswith="syn-").order_by("slug").first()
+
+
+def _method_record(model_path):
+    from django.apps import apps  # bench/run.py imports this module before it sets Django up
+
+    return apps.get_model(model_path).objects.order_by("code").first()
+
+
 def _api(path, obj, key):
     return f"/api/v1/{path}/{getattr(obj, key)}/" if obj else None
 
@@ -110,12 +135,17 @@ TARGETS = [
     ("api features", lambda: "/api/v1/features/"),
     ("api sub-conditions", lambda: "/api/v1/sub-conditions/"),
     ("api classification", lambda: "/api/v1/classification/"),
+    ("api assessments (100 cells)", lambda: "/api/v1/assessments/?page_size=100"),
     # API details (one record by key)
     ("api org-type detail", lambda: _api("org-types", _first("orgs.OrganizationType"), "slug")),
     ("api country detail", lambda: _api("countries", _country(), "code")),
     ("api law detail", lambda: _api("laws", _first("countries.Law"), "slug")),
     ("api statistic detail", lambda: _api("statistics", _first("countries.Statistic"), "slug")),
     ("api family detail", lambda: _api("families", _family(), "slug")),
+    ("api source detail", lambda: _api("sources", _source(), "slug")),
+    ("api feature detail", lambda: _api("features", _method_record("orgs.Feature"), "code")),
+    ("api sub-condition detail", lambda: _api("sub-conditions", _method_record("orgs.SubCondition"), "code")),
+    ("api assessment detail", _cell),
     # The change feed
     ("change feed org-types", lambda: f"/api/v1/org-types/?updated_since={SINCE}&page_size=100"),
     ("change feed deletions", lambda: f"/api/v1/deletions/?updated_since={SINCE}"),
