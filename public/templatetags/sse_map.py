@@ -8,9 +8,10 @@ import nh3
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from countries.choices import DatePrecision
 from orgs import classification as rule
@@ -93,6 +94,80 @@ def feature_marks(org_type, features):
         items,
     )
     return format_html('<ul class="marks" aria-label="{}">{}</ul>', gettext("Features"), marks)
+
+
+@register.simple_tag(takes_context=True)
+def matrix_cells(context, cells, cell_types):
+    """
+    The cells of one row of the home page's family matrix: a cell names its types (up to
+    ``cell_types``) with their badges, or gives their number and links to the country, or is
+    empty. Rendered here rather than by template loops: at scale the matrix holds thousands
+    of cells (237 countries x the families), and the template engine's lookups per cell cost
+    more than the rest of the page.
+    """
+    # Badges and country links worked out once per page, not once per row.
+    memo = context.render_context.get("matrix_cells")
+    if memo is None:
+        memo = context.render_context["matrix_cells"] = ({}, {})
+    badges, country_urls = memo
+    empty = format_html('<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>', gettext("none"))
+    out = []
+    for cell in cells:
+        if not cell:
+            out.append(f"<td>{empty}</td>")
+        elif cell[0].cell_size > cell_types:
+            country = cell[0].country
+            if country.pk not in country_urls:
+                country_urls[country.pk] = country.get_absolute_url()
+            n = cell[0].cell_size
+            # The translation is trusted as {% blocktranslate %} trusts it; the number is ours.
+            count = mark_safe(ngettext("%(n)s type", "%(n)s types", n) % {"n": localize(n)})
+            out.append(format_html('<td><a href="{}">{}</a></td>', country_urls[country.pk], count))
+        else:
+            items = []
+            for org_type in cell:
+                key = (org_type.classification, org_type.settled)
+                if key not in badges:
+                    badges[key] = classification_badge(*key)
+                items.append(format_html('<li><a href="{}">{}</a> {}</li>', org_type.url, org_type.name, badges[key]))
+            out.append('<td><ul class="cell-list">' + "".join(items) + "</ul></td>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def classification_bar_chart(bar, label, country, width=300):
+    """
+    A country's SSEOE / PHO / outside counts as a stacked bar (``bar``: the segments of
+    ``public.charts.stacked_bar``), labelled for screen readers and captioned. Rendered here
+    rather than by an included template: the home page draws one per country (237 at scale).
+    Numbers are written unlocalized, as SVG needs them.
+    """
+
+    def number(value):
+        return conditional_escape(localize(value, use_l10n=False))
+
+    counts = {key: number(getattr(country, f"n_{key}")) for key in ("sseoe", "pho", "outside")}
+    summary = mark_safe(gettext("%(sseoe)s SSEOE, %(pho)s PHO, %(outside)s outside") % counts)
+    caption = mark_safe(gettext("%(sseoe)s SSEOE · %(pho)s PHO · %(outside)s outside") % counts)
+    segments = format_html_join(
+        "",
+        '<rect class="seg-{}" x="{}" y="0" width="{}" height="22"><title>{}: {}</title></rect>',
+        ((str(seg.key), number(seg.x), number(seg.width), seg.label, number(seg.value)) for seg in bar if seg.width),
+    )
+    return format_html(
+        '<figure class="chart chart-bar">\n'
+        '  <svg class="bar-chart" viewBox="0 0 {} 22" preserveAspectRatio="none" width="100%" height="22" '
+        'role="img" aria-label="{}: {}">\n'
+        "    {}\n"
+        "  </svg>\n"
+        '  <figcaption class="chart-caption">{}</figcaption>\n'
+        "</figure>\n",
+        number(width or 300),
+        label,
+        summary,
+        segments,
+        caption,
+    )
 
 
 @register.simple_tag

@@ -2,14 +2,17 @@
 
 import datetime
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template import Context, Template
+from django.utils import translation
 
 from countries.boundaries import geometries_by_numeric_code, numeric_code, simplify_geometry
 from countries.models import Country
 from public.charts import column_chart, stacked_bar
-from public.templatetags.sse_map import format_date, local_lang, markdown
+from public.templatetags.sse_map import classification_bar_chart, format_date, local_lang, markdown
 
 
 def test_markdown_is_rendered_and_sanitized():
@@ -38,6 +41,41 @@ def test_stacked_bar_splits_width_in_proportion():
 
 def test_stacked_bar_of_nothing_has_no_width():
     assert all(s.width == 0 for s in stacked_bar([("a", "A", 0)]))
+
+
+def test_classification_bar_writes_svg_numbers_unlocalized_and_escapes_the_label():
+    """Indonesian writes 66,67 for 66.67: the bar's geometry must not follow it; the label is text, not markup."""
+    country = SimpleNamespace(n_sseoe=1, n_pho=1, n_outside=1)
+    bar = stacked_bar([("sseoe", "SSEOE", 1), ("pho", "PHO", 1), ("outside", "Outside", 1)], width=200)
+    with translation.override("id"):
+        html = str(classification_bar_chart(bar, "<b>Laos</b>", country, width=200))
+    assert 'viewBox="0 0 200 22"' in html
+    assert 'x="66.67" y="0" width="66.67"' in html and 'x="133.33"' in html and "66,67" not in html
+    assert "&lt;b&gt;Laos&lt;/b&gt;" in html and "<b>" not in html
+    assert html.count("<rect ") == 3
+
+
+def test_classification_bar_leaves_out_empty_segments():
+    country = SimpleNamespace(n_sseoe=0, n_pho=2, n_outside=0)
+    bar = stacked_bar([("sseoe", "SSEOE", 0), ("pho", "PHO", 2), ("outside", "Outside", 0)])
+    html = str(classification_bar_chart(bar, "Laos", country))
+    assert html.count("<rect ") == 1 and 'class="seg-pho" x="0.0" y="0" width="300.0"' in html
+    assert 'aria-label="Laos: 0 SSEOE, 2 PHO, 0 outside"' in html
+    assert "0 SSEOE · 2 PHO · 0 outside" in html
+
+
+def test_matrix_cells_name_types_count_crowded_cells_and_mark_empty_ones():
+    """One row of the home page's matrix: names escaped, a crowded cell linked to its country, an empty one said."""
+    country = SimpleNamespace(pk=1, get_absolute_url=lambda: "/countries/laos/")
+    named = SimpleNamespace(url="/types/a/", name="<i>Co-op</i>", classification="sseoe", settled=False, cell_size=1)
+    crowded = [SimpleNamespace(country=country, cell_size=5, url="/t/", name="x", classification="pho", settled=True)]
+    template = Template("{% load sse_map %}{% matrix_cells cells 3 %}")
+    html = template.render(Context({"cells": [[named], crowded, []]}))
+    assert html.count("<td>") == 3
+    assert '<li><a href="/types/a/">&lt;i&gt;Co-op&lt;/i&gt;</a> <span class="badge badge-sseoe"' in html
+    assert "badge-provisional" in html
+    assert '<td><a href="/countries/laos/">5 types</a></td>' in html and ">x<" not in html
+    assert '<span class="visually-hidden">none</span></td>' in html
 
 
 def test_column_chart_scales_to_the_largest_value():
