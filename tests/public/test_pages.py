@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from countries.models import Country, Law
 from orgs.models import Family, OrganizationType
+from tests.factories import OrganizationTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,22 @@ def test_search_finds_countries_laws_and_types(client, django_assert_num_queries
     assert_no_drafts(html)
 
 
+def test_search_matches_within_one_field_whatever_the_case_or_spacing(client, landscape):
+    """
+    The whole query, folded as the API's search folds it (non-ASCII capitals too, on SQLite as
+    on PostgreSQL), in one searched field: a query that runs from one field into the next is
+    no match.
+    """
+    country = landscape[0]
+    OrganizationTypeFactory(
+        country=country, name="Société coopérative", local_name="Ōsaka kumiai", description="Runs   a shop."
+    )
+    search = reverse("countries:search")
+    for query in ("SOCIÉTÉ COOPÉRATIVE", "ōSAKA  KUMIAI", "runs a shop"):
+        assert "Société coopérative" in client.get(search, {"q": query}).content.decode(), query
+    assert "0 results" in client.get(search, {"q": "coopérative ōsaka"}).content.decode()
+
+
 def test_search_too_short_says_so(client, db):
     html = client.get(reverse("countries:search"), {"q": "x"}).content.decode()
     assert "Type at least 2 characters" in html
@@ -313,7 +330,6 @@ def test_home_matrix_cell_beyond_the_limit_gives_the_count_and_links_the_country
 ):
     """A family cell with more types than the home page names shows their number, linked to the country."""
     from public.views import HOME_CELL_TYPES
-    from tests.factories import OrganizationTypeFactory
 
     country = landscape[0]
     family = OrganizationType.objects.filter(country=country).first().family
