@@ -31,9 +31,14 @@ def normalise(text):
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+def fold(text):
+    """One field's line of the stored search text: ``normalise``d, its runs of spaces single."""
+    return " ".join(normalise(text).split())
+
+
 def search_text(values):
     """The stored search text of a record whose searched fields hold ``values``, in order."""
-    return "".join(" ".join(normalise(value).split()) + "\n" for value in values)
+    return "".join(fold(value) + "\n" for value in values)
 
 
 @functools.cache

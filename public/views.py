@@ -29,7 +29,7 @@ from django_ratelimit.decorators import ratelimit
 
 from caching.version import data_version
 from core.choices import PublicationStatus
-from core.search import normalise
+from core.search import fold
 from countries.choices import ResearchPhase
 from countries.models import Country, Law, Source, Statistic
 from countries.timeline import law_entries, timeline
@@ -412,14 +412,14 @@ class SearchView(TemplateView):
         countries = Country.objects.published().filter(
             Q(name__icontains=query) | Q(local_name__icontains=query) | Q(code__iexact=query)
         )
-        # Laws and types: the whole query in one of their searched fields, read from the text the
-        # API's search reads (core/search.py: folded as it is, one line per field). The planner
-        # has statistics on that column; on UPPER(field) LIKE it guessed 3 matches of 8,700 and
-        # joined by nested loops (1 s of SQL at scale 100).
-        words = " ".join(normalise(query).split())
-        laws = Law.objects.public().filter(search_text__contains=words).select_related("country")
+        # Laws and types: the whole query in one of their searched fields, read from the stored
+        # text the API's search reads (one line per field, each folded by ``core.search.fold``).
+        # The planner has statistics on that column; on UPPER(field) LIKE it guessed 3 matches
+        # of 8,700 and joined them by nested loops (1 s of SQL at scale 100).
+        folded = fold(query)
+        laws = Law.objects.public().filter(search_text__contains=folded).select_related("country")
         org_types = (
-            OrganizationType.objects.public().filter(search_text__contains=words).select_related("country", "family")
+            OrganizationType.objects.public().filter(search_text__contains=folded).select_related("country", "family")
         )
         context.update(
             countries=list(countries[: self.limit]),
